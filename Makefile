@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make              module and litepxctl for the running kernel
+# make check        the whole test suite (tests/check.sh: guests, all kernels)
+# make demo         boot a guest, load the module and config/routes.yml
+# make install      litepxctl, its man page and the systemd unit
+# make dkms-install register this tree with DKMS and build for this kernel
+
+VERSION := 0.1.0
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+LITEPX_CACHE ?= /var/cache/litepx
+KSELFTEST_DIR ?= $(LITEPX_CACHE)/kselftest
+CHECKPATCH ?= $(LITEPX_CACHE)/checkpatch/checkpatch.pl
+PREFIX ?= /usr/local
+DESTDIR ?=
+WERROR ?= 0
+
+KBUILD_ARGS := -C $(KDIR) M=$(CURDIR)
+ifeq ($(WERROR),1)
+KBUILD_ARGS += LITEPX_WERROR=y
+endif
+SUBMAKE := $(MAKE) WERROR=$(WERROR) KSELFTEST_DIR=$(KSELFTEST_DIR)
+
+.PHONY: all module module-debug tool tests unit-tests unit-check style check \
+	sparse demo install dkms-install clean
+
+all: module tool
+
+module:
+	$(MAKE) $(KBUILD_ARGS) modules
+
+module-debug:
+	$(MAKE) $(KBUILD_ARGS) LITEPX_DEBUG=y modules
+
+tool:
+	$(SUBMAKE) -C userspace
+
+# Test programs that run inside the guest.
+tests: tool
+	$(SUBMAKE) -C tests/kernel
+
+# Native unit tests: no kernel needed.
+unit-tests:
+	$(SUBMAKE) -C tests/unit
+
+unit-check: unit-tests
+	$(SUBMAKE) -C tests/unit run
+
+style:
+	$(CHECKPATCH) --no-tree --strict --terse --show-types \
+		--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES,CONCATENATED_STRING \
+		-f kmod/*.c kmod/*.h include/uapi/linux/litepx.h
+
+sparse:
+	$(MAKE) $(KBUILD_ARGS) C=2 modules
+
+check:
+	bash tests/check.sh
+
+demo:
+	bash tests/demo.sh
+
+install: tool
+	install -D -m 0755 userspace/litepxctl $(DESTDIR)$(PREFIX)/sbin/litepxctl
+	install -D -m 0644 docs/litepxctl.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/litepxctl.8
+	install -D -m 0644 config/litepx.service \
+		$(DESTDIR)/etc/systemd/system/litepx.service
+	install -d -m 0755 $(DESTDIR)/etc/litepx
+	test -e $(DESTDIR)/etc/litepx/routes.yml || \
+		install -m 0644 config/routes.yml $(DESTDIR)/etc/litepx/routes.yml
+
+dkms-install:
+	rm -rf /usr/src/litepx-$(VERSION)
+	mkdir -p /usr/src/litepx-$(VERSION)
+	cp -r Kbuild Makefile dkms.conf kmod include /usr/src/litepx-$(VERSION)/
+	dkms install litepx/$(VERSION) -k $(KVER)
+
+clean:
+	$(MAKE) $(KBUILD_ARGS) clean
+	$(MAKE) -C userspace clean
+	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tests/kernel clean
