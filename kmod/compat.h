@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernels litepx supports lives here, so the
+ * .c files stay free of version checks. Kbuild force-includes this file.
+ * Prefer feature probes (is the macro defined?) over version numbers:
+ * stable backports make version numbers lie.
+ */
+#ifndef LITEPX_COMPAT_H
+#define LITEPX_COMPAT_H
+
+#include <linux/version.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)
+#error "litepx needs Linux 5.10 or newer"
+#endif /* LINUX_VERSION_CODE < 5.10 */
+
+#endif /* LITEPX_COMPAT_H */

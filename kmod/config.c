@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Configuration snapshots: allocation, the checks that need the whole
+ * config at once (unique ids, overlapping listeners) and freeing after
+ * an RCU grace period. Per-attribute checks live in netlink.c.
+ */
+#include <linux/mm.h>
+#include <linux/netlink.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/socket.h>
+#include <linux/string.h>
+#include <net/ipv6.h>
+#include <net/netlink.h>
+
+#include "config.h"
+
+void litepx_config_set_defaults(struct litepx_options *opts)
+{
+	*opts = (struct litepx_options) {
+		.worker_threads = 4,
+		.idle_timeout_ms = 300000,
+		.connect_timeout_ms = 10000,
+		.shutdown_timeout_ms = 60000,
+		.log_level = LITEPX_LOG_INFO,
+		.ipv6_prefix = 64,
+		.tcp_conn_limit = 50000,
+		.tcp_conn_ip_limit = 500,
+		.udp_session_limit = 25000,
+		.udp_pps_ip_limit = 5000,
+		.udp_bps_ip_limit = 5242880,
+		.rcvbuf = 1048576,
+		.sndbuf = 1048576,
+	};
+}
+
+struct litepx_config *litepx_config_alloc(u32 nroutes)
+{
+	struct litepx_config *cfg;
+
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return NULL;
+	litepx_config_set_defaults(&cfg->opts);
+	if (!nroutes)
+		return cfg;
+	cfg->routes = kvcalloc(nroutes, sizeof(*cfg->routes), GFP_KERNEL);
+	if (!cfg->routes) {
+		kfree(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+struct litepx_route *litepx_route_alloc(u32 ndests)
+{
+	struct litepx_route *route;
+
+	route = kzalloc(struct_size(route, dests, ndests), GFP_KERNEL);
+	if (route)
+		route->ndests = ndests;
+	return route;
+}
+
+static void litepx_route_free(struct litepx_route *route)
+{
+	if (!route)
+		return;
+	kfree(route->dest_host);
+	kfree(route->description);
+	kfree(route);
+}
+
+void litepx_config_free(struct litepx_config *cfg)
+{
+	u32 i;
+
+	if (!cfg)
+		return;
+	for (i = 0; i < cfg->nroutes; i++)
+		litepx_route_free(cfg->routes[i]);
+	kvfree(cfg->routes);
+	kfree(cfg->opts.cpus);
+	kfree(cfg);
+}
+
+static void config_free_rcu(struct rcu_head *head)
+{
+	litepx_config_free(container_of(head, struct litepx_config, rcu));
+}
+
+void litepx_config_free_rcu(struct litepx_config *cfg)
+{
+	if (cfg)
+		call_rcu(&cfg->rcu, config_free_rcu);
+}
+
+static int compare_route_id(const void *a, const void *b)
+{
+	const struct litepx_route *ra = *(const struct litepx_route **)a;
+	const struct litepx_route *rb = *(const struct litepx_route **)b;
+
+	return ra->id < rb->id ? -1 : ra->id > rb->id;
+}
+
+static int compare_port_from(const void *a, const void *b)
+{
+	const struct litepx_route *ra = *(const struct litepx_route **)a;
+	const struct litepx_route *rb = *(const struct litepx_route **)b;
+
+	return (int)ra->port_from - (int)rb->port_from;
+}
+
+/* Would binding both routes' listeners on a shared port collide? */
+static bool listen_addrs_collide(const struct litepx_route *a,
+				 const struct litepx_route *b)
+{
+	if (a->listen_any || b->listen_any)
+		return true;
+	if (a->listen.family != b->listen.family)
+		return false;
+	if (a->listen.family == AF_INET)
+		return a->listen.v4 == b->listen.v4 || !a->listen.v4 ||
+		       !b->listen.v4;
+	return ipv6_addr_equal(&a->listen.v6, &b->listen.v6) ||
+	       ipv6_addr_any(&a->listen.v6) || ipv6_addr_any(&b->listen.v6);
+}
+
+static bool routes_overlap(const struct litepx_route *a,
+			   const struct litepx_route *b)
+{
+	return (a->protocols & b->protocols) &&
+	       a->port_from <= b->port_to && b->port_from <= a->port_to &&
+	       listen_addrs_collide(a, b);
+}
+
+/*
+ * Sorting a copy by first port bounds each comparison run to the routes
+ * whose ranges can still reach the current one.
+ */
+static int find_overlap(struct litepx_config *cfg, u32 *first, u32 *second)
+{
+	struct litepx_route **by_port;
+	u32 i, j;
+
+	by_port = kvmalloc_array(cfg->nroutes, sizeof(*by_port), GFP_KERNEL);
+	if (!by_port)
+		return -ENOMEM;
+	memcpy(by_port, cfg->routes, cfg->nroutes * sizeof(*by_port));
+	sort(by_port, cfg->nroutes, sizeof(*by_port), compare_port_from,
+	     NULL);
+	for (i = 0; i < cfg->nroutes; i++) {
+		for (j = i + 1; j < cfg->nroutes &&
+		     by_port[j]->port_from <= by_port[i]->port_to; j++) {
+			if (routes_overlap(by_port[i], by_port[j])) {
+				*first = min(by_port[i]->id, by_port[j]->id);
+				*second = max(by_port[i]->id, by_port[j]->id);
+				kvfree(by_port);
+				return -EADDRINUSE;
+			}
+		}
+		cond_resched();
+	}
+	kvfree(by_port);
+	return 0;
+}
+
+static struct nlattr *route_attr_by_id(struct litepx_config *cfg,
+				       struct nlattr **route_attrs, u32 id)
+{
+	u32 i;
+
+	for (i = 0; i < cfg->nroutes; i++)
+		if (cfg->routes[i]->id == id)
+			return route_attrs[i];
+	return NULL;
+}
+
+/*
+ * route_attrs[i] is the attribute cfg->routes[i] came from, so that the
+ * error points at it. On success the routes end up sorted by id.
+ */
+int litepx_config_validate(struct litepx_config *cfg,
+			   struct nlattr **route_attrs,
+			   struct netlink_ext_ack *extack)
+{
+	u32 first, second, i;
+	int err;
+
+	err = find_overlap(cfg, &first, &second);
+	if (err == -EADDRINUSE) {
+		NL_SET_ERR_MSG_ATTR(extack,
+				    route_attr_by_id(cfg, route_attrs, second),
+				    "route's listener overlaps another route's (same protocol, port and address)");
+		return err;
+	}
+	if (err)
+		return err;
+
+	sort(cfg->routes, cfg->nroutes, sizeof(*cfg->routes),
+	     compare_route_id, NULL);
+	for (i = 1; i < cfg->nroutes; i++) {
+		if (cfg->routes[i]->id == cfg->routes[i - 1]->id)
+			goto duplicate;
+	}
+	return 0;
+
+duplicate:
+	NL_SET_ERR_MSG_MOD(extack, "two routes have the same id");
+	return -EINVAL;
+}
+
+static u32 pick(u32 override, u32 option)
+{
+	return override ? override : option;
+}
+
+u32 litepx_route_idle_timeout(const struct litepx_config *cfg,
+			      const struct litepx_route *route)
+{
+	return pick(route->idle_timeout_ms, cfg->opts.idle_timeout_ms);
+}
+
+u32 litepx_route_connect_timeout(const struct litepx_config *cfg,
+				 const struct litepx_route *route)
+{
+	return pick(route->connect_timeout_ms, cfg->opts.connect_timeout_ms);
+}
+
+u32 litepx_route_shutdown_timeout(const struct litepx_config *cfg,
+				  const struct litepx_route *route)
+{
+	return pick(route->shutdown_timeout_ms, cfg->opts.shutdown_timeout_ms);
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * litepx: forwards TCP and UDP ports to a hidden server from inside the
+ * kernel. See docs/ for the design.
+ */
+#include <linux/module.h>
+#include <net/genetlink.h>
+#include <linux/litepx.h>
+
+#include "netlink.h"
+#include "pernet.h"
+#include "proc.h"
+
+static int __init litepx_init(void)
+{
+	int err;
+
+	err = litepx_proc_init();
+	if (err)
+		return err;
+	err = litepx_pernet_init();
+	if (err)
+		goto err_pernet;
+	err = litepx_genetlink_init();
+	if (err)
+		goto err_netlink;
+	pr_info("loaded, netlink family %s version %u\n", LITEPX_GENL_NAME,
+		LITEPX_GENL_VERSION);
+	return 0;
+
+err_netlink:
+	litepx_pernet_uninit();
+err_pernet:
+	litepx_proc_uninit();
+	return err;
+}
+
+static void __exit litepx_exit(void)
+{
+	litepx_genetlink_uninit();
+	litepx_pernet_uninit();
+	litepx_proc_uninit();
+	pr_info("unloaded\n");
+}
+
+module_init(litepx_init);
+module_exit(litepx_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("In-kernel TCP and UDP port forwarder");
+MODULE_AUTHOR("The litepx authors");
+MODULE_VERSION("0.1.0");
+MODULE_ALIAS_GENL_FAMILY(LITEPX_GENL_NAME);

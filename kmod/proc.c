@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/litepx is a symlink to /proc/net/litepx, so every reader sees the
+ * state of its own network namespace, the way /proc/net itself works.
+ */
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <net/net_namespace.h>
+
+#include "config.h"
+#include "pernet.h"
+#include "proc.h"
+
+static const char * const log_level_names[] = {
+	[LITEPX_LOG_ERROR] = "error",
+	[LITEPX_LOG_WARN] = "warn",
+	[LITEPX_LOG_INFO] = "info",
+	[LITEPX_LOG_DEBUG] = "debug",
+};
+
+static const char * const proxy_protocol_names[] = {
+	[LITEPX_PROXY_NONE] = "none",
+	[LITEPX_PROXY_V1] = "v1",
+	[LITEPX_PROXY_V2] = "v2",
+	[LITEPX_PROXY_SPP] = "spp",
+};
+
+static const char * const protocols_names[] = {
+	[LITEPX_PROTO_TCP] = "tcp",
+	[LITEPX_PROTO_UDP] = "udp",
+	[LITEPX_PROTO_ALL] = "tcp,udp",
+};
+
+static struct proc_dir_entry *litepx_proc_link;
+
+static void show_options(struct seq_file *seq,
+			 const struct litepx_options *opts)
+{
+	u32 i;
+
+	seq_printf(seq, "worker_threads %u\n", opts->worker_threads);
+	seq_printf(seq, "idle_timeout_ms %u\n", opts->idle_timeout_ms);
+	seq_printf(seq, "connect_timeout_ms %u\n", opts->connect_timeout_ms);
+	seq_printf(seq, "shutdown_timeout_ms %u\n", opts->shutdown_timeout_ms);
+	seq_printf(seq, "log_level %s\n", log_level_names[opts->log_level]);
+	seq_printf(seq, "tcp_connection_limit %u\n", opts->tcp_conn_limit);
+	seq_printf(seq, "tcp_connection_ip_limit %u\n",
+		   opts->tcp_conn_ip_limit);
+	seq_printf(seq, "ipv6_prefix %u\n", opts->ipv6_prefix);
+	seq_printf(seq, "udp_session_limit %u\n", opts->udp_session_limit);
+	seq_printf(seq, "udp_pps_ip_limit %u\n", opts->udp_pps_ip_limit);
+	seq_printf(seq, "udp_bps_ip_limit %llu\n", opts->udp_bps_ip_limit);
+	seq_printf(seq, "recv_buffer_size %u\n", opts->rcvbuf);
+	seq_printf(seq, "send_buffer_size %u\n", opts->sndbuf);
+	seq_puts(seq, "cpu_affinity");
+	for (i = 0; i < opts->ncpus; i++)
+		seq_printf(seq, "%c%u", i ? ',' : ' ', opts->cpus[i]);
+	seq_puts(seq, opts->ncpus ? "\n" : " none\n");
+}
+
+static int config_show(struct seq_file *seq, void *v)
+{
+	struct litepx_net *ln = litepx_net(seq_file_single_net(seq));
+	const struct litepx_config *cfg;
+
+	rcu_read_lock();
+	cfg = rcu_dereference(ln->config);
+	if (cfg) {
+		seq_printf(seq, "generation %u\n", cfg->generation);
+		seq_printf(seq, "routes %u\n", cfg->nroutes);
+		show_options(seq, &cfg->opts);
+	} else {
+		seq_printf(seq, "generation %u\n", READ_ONCE(ln->generation));
+		seq_puts(seq, "routes 0\n");
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
+static void show_addr(struct seq_file *seq, const struct litepx_addr *addr)
+{
+	if (addr->family == AF_INET)
+		seq_printf(seq, "%pI4", &addr->v4);
+	else
+		seq_printf(seq, "[%pI6c]", &addr->v6);
+}
+
+static void show_route(struct seq_file *seq, const struct litepx_config *cfg,
+		       const struct litepx_route *route)
+{
+	u32 span = route->port_to - route->port_from;
+	u32 i;
+
+	seq_printf(seq, "%u %s ", route->id, protocols_names[route->protocols]);
+	if (route->listen_any)
+		seq_puts(seq, "*");
+	else
+		show_addr(seq, &route->listen);
+	seq_printf(seq, ":%u-%u %s:%u-%u ", route->port_from, route->port_to,
+		   route->dest_host, route->dest_port, route->dest_port + span);
+	for (i = 0; i < route->ndests; i++) {
+		if (i)
+			seq_putc(seq, ',');
+		show_addr(seq, &route->dests[i]);
+	}
+	seq_printf(seq, " %s %u %u %u ",
+		   proxy_protocol_names[route->proxy_protocol],
+		   litepx_route_connect_timeout(cfg, route),
+		   litepx_route_idle_timeout(cfg, route),
+		   litepx_route_shutdown_timeout(cfg, route));
+	seq_escape(seq, route->description ?: "-", " \t\n\\");
+	seq_putc(seq, '\n');
+}
+
+/* The snapshot being walked, so every line of one read is consistent. */
+struct routes_iter {
+	struct seq_net_private p;
+	const struct litepx_config *cfg;
+};
+
+static void *routes_at(struct seq_file *seq, loff_t pos)
+{
+	struct routes_iter *iter = seq->private;
+
+	if (pos == 0)
+		return SEQ_START_TOKEN;
+	if (!iter->cfg || pos > iter->cfg->nroutes)
+		return NULL;
+	return iter->cfg->routes[pos - 1];
+}
+
+static void *routes_start(struct seq_file *seq, loff_t *pos)
+	__acquires(RCU)
+{
+	struct litepx_net *ln = litepx_net(seq_file_net(seq));
+	struct routes_iter *iter = seq->private;
+
+	rcu_read_lock();
+	iter->cfg = rcu_dereference(ln->config);
+	return routes_at(seq, *pos);
+}
+
+static void *routes_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	return routes_at(seq, ++*pos);
+}
+
+static void routes_stop(struct seq_file *seq, void *v)
+	__releases(RCU)
+{
+	rcu_read_unlock();
+}
+
+static int routes_show(struct seq_file *seq, void *v)
+{
+	struct routes_iter *iter = seq->private;
+
+	if (v == SEQ_START_TOKEN)
+		seq_puts(seq, "id proto listen dest addresses proxy_protocol connect_ms idle_ms shutdown_ms description\n");
+	else
+		show_route(seq, iter->cfg, v);
+	return 0;
+}
+
+static const struct seq_operations routes_seq_ops = {
+	.start = routes_start,
+	.next = routes_next,
+	.stop = routes_stop,
+	.show = routes_show,
+};
+
+int litepx_proc_net_init(struct litepx_net *ln)
+{
+	struct net *net = ln->net;
+
+	ln->proc_dir = proc_net_mkdir(net, "litepx", net->proc_net);
+	if (!ln->proc_dir)
+		return -ENOMEM;
+	if (!proc_create_net_single("config", 0444, ln->proc_dir,
+				    config_show, NULL) ||
+	    !proc_create_net("routes", 0444, ln->proc_dir, &routes_seq_ops,
+			     sizeof(struct routes_iter))) {
+		proc_remove(ln->proc_dir);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void litepx_proc_net_uninit(struct litepx_net *ln)
+{
+	proc_remove(ln->proc_dir);
+}
+
+int litepx_proc_init(void)
+{
+	litepx_proc_link = proc_symlink("litepx", NULL, "net/litepx");
+	return litepx_proc_link ? 0 : -ENOMEM;
+}
+
+void litepx_proc_uninit(void)
+{
+	proc_remove(litepx_proc_link);
+}
