@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Talking to the litepx module over generic netlink (libnl-genl-3).
+ * Encoding and decoding are split from the socket so that unit tests can
+ * check them without a kernel.
+ */
+#ifndef LITEPX_NETLINK_H
+#define LITEPX_NETLINK_H
+
+#include <stdint.h>
+
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+#include "config.h"
+
+/* What the kernel said when it refused a request. */
+struct lpx_nl_error {
+	int err;		/* negative errno */
+	char msg[256];		/* extack text, empty when none */
+	int bad_offset;		/* extack attribute offset, -1 when none */
+};
+
+struct lpx_nl;
+
+/*
+ * Opens a socket and resolves the family. Returns a negative errno:
+ * -ENOENT when the module is not loaded.
+ */
+int lpx_nl_open(struct lpx_nl **out);
+void lpx_nl_close(struct lpx_nl *nl);
+const struct lpx_nl_error *lpx_nl_last_error(const struct lpx_nl *nl);
+
+/* Replaces the namespace's whole configuration. */
+int lpx_nl_config_set(struct lpx_nl *nl, const struct lpx_config *cfg);
+int lpx_nl_flush(struct lpx_nl *nl);
+
+struct lpx_kernel_state {
+	uint32_t generation;
+	uint32_t nroutes;
+	struct lpx_options opts;	/* opts.cpus is malloc'ed */
+};
+
+int lpx_nl_config_get(struct lpx_nl *nl, struct lpx_kernel_state *state);
+
+/*
+ * Dumps the loaded routes into cfg (routes and options; cfg->path is
+ * NULL). Sets *interrupted when the config changed during the dump.
+ */
+int lpx_nl_config_dump(struct lpx_nl *nl, struct lpx_config *cfg,
+		       bool *interrupted);
+
+/*
+ * Wire format helpers, exposed for the unit tests. route_ends, when not
+ * NULL, receives for each route the offset from the start of the message
+ * where its attribute ends, to map an extack offset back to a route.
+ */
+int lpx_nl_put_config(struct nl_msg *msg, const struct lpx_config *cfg,
+		      uint32_t *route_ends);
+size_t lpx_nl_config_size(const struct lpx_config *cfg);
+int lpx_nl_parse_route(struct nlattr *nest, struct lpx_route *route);
+int lpx_nl_parse_options(struct nlattr *nest, struct lpx_options *opts);
+
+#endif /* LITEPX_NETLINK_H */
