@@ -145,6 +145,18 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/* Lets a request bigger than the default socket buffer through. */
+static void grow_sndbuf(struct lpx_nl *nl, size_t size)
+{
+	int fd = nl_socket_get_fd(nl->sock);
+	int want = (int)size + 4096;
+
+	if (size < 64 * 1024)
+		return;
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &want, sizeof(want)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
+}
+
 /*
  * Sends msg (consumed) and processes answers until the ack, the end of a
  * dump or an error. Returns 0 or a negative errno; the kernel's words are
@@ -168,6 +180,7 @@ static int exchange(struct lpx_nl *nl, struct nl_msg *msg,
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &x);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_ack, &x);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &x);
+	grow_sndbuf(nl, nlmsg_hdr(msg)->nlmsg_len);
 	err = nl_send_auto(nl->sock, msg);
 	nlmsg_free(msg);
 	if (err < 0) {
@@ -188,7 +201,7 @@ static int exchange(struct lpx_nl *nl, struct nl_msg *msg,
 	return x.cb_err;
 }
 
-static struct nl_msg *new_request(struct lpx_nl *nl, int cmd, int flags,
+struct nl_msg *lpx_nl_new_request(struct lpx_nl *nl, int cmd, int flags,
 				  size_t size)
 {
 	struct nl_msg *msg;
@@ -342,16 +355,6 @@ static int route_at_offset(const uint32_t *route_ends, size_t nroutes,
 	return -1;
 }
 
-/* Lets a request bigger than the default socket buffer through. */
-static void grow_sndbuf(struct lpx_nl *nl, size_t size)
-{
-	int fd = nl_socket_get_fd(nl->sock);
-	int want = (int)size + 4096;
-
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &want, sizeof(want)))
-		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
-}
-
 int lpx_nl_config_set(struct lpx_nl *nl, const struct lpx_config *cfg)
 {
 	size_t size = lpx_nl_config_size(cfg);
@@ -360,7 +363,7 @@ int lpx_nl_config_set(struct lpx_nl *nl, const struct lpx_config *cfg)
 	int err, idx;
 
 	route_ends = calloc(cfg->nroutes + 1, sizeof(*route_ends));
-	msg = new_request(nl, LITEPX_CMD_CONFIG_SET, 0, size);
+	msg = lpx_nl_new_request(nl, LITEPX_CMD_CONFIG_SET, 0, size);
 	if (!route_ends || !msg) {
 		free(route_ends);
 		nlmsg_free(msg);
@@ -371,7 +374,6 @@ int lpx_nl_config_set(struct lpx_nl *nl, const struct lpx_config *cfg)
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
-	grow_sndbuf(nl, nlmsg_hdr(msg)->nlmsg_len);
 	err = exchange(nl, msg, NULL, NULL);
 	if (err && nl->error.bad_offset >= 0) {
 		idx = route_at_offset(route_ends, cfg->nroutes,
@@ -382,9 +384,14 @@ int lpx_nl_config_set(struct lpx_nl *nl, const struct lpx_config *cfg)
 	return err;
 }
 
+int lpx_nl_request(struct lpx_nl *nl, struct nl_msg *msg)
+{
+	return exchange(nl, msg, NULL, NULL);
+}
+
 static int simple_request(struct lpx_nl *nl, int cmd)
 {
-	struct nl_msg *msg = new_request(nl, cmd, 0, 0);
+	struct nl_msg *msg = lpx_nl_new_request(nl, cmd, 0, 0);
 
 	if (!msg)
 		return -ENOMEM;
@@ -594,7 +601,7 @@ static int on_config_reply(struct nl_msg *msg, void *arg)
 
 int lpx_nl_config_get(struct lpx_nl *nl, struct lpx_kernel_state *state)
 {
-	struct nl_msg *msg = new_request(nl, LITEPX_CMD_CONFIG_GET, 0, 0);
+	struct nl_msg *msg = lpx_nl_new_request(nl, LITEPX_CMD_CONFIG_GET, 0, 0);
 
 	memset(state, 0, sizeof(*state));
 	if (!msg)
@@ -657,7 +664,7 @@ int lpx_nl_config_dump(struct lpx_nl *nl, struct lpx_config *cfg,
 		return err;
 	cfg->opts = state.opts;
 	dump.generation = state.generation;
-	msg = new_request(nl, LITEPX_CMD_ROUTE_GET, NLM_F_DUMP, 0);
+	msg = lpx_nl_new_request(nl, LITEPX_CMD_ROUTE_GET, NLM_F_DUMP, 0);
 	if (!msg)
 		return -ENOMEM;
 	err = exchange(nl, msg, on_route, &dump);

@@ -31,6 +31,15 @@ int lpx_nl_open(struct lpx_nl **out);
 void lpx_nl_close(struct lpx_nl *nl);
 const struct lpx_nl_error *lpx_nl_last_error(const struct lpx_nl *nl);
 
+/*
+ * A request with the family's header and no attributes yet (size 0: the
+ * default size), and sending one: the message is consumed, the answer is
+ * 0 or a negative errno with the details in lpx_nl_last_error().
+ */
+struct nl_msg *lpx_nl_new_request(struct lpx_nl *nl, int cmd, int flags,
+				  size_t size);
+int lpx_nl_request(struct lpx_nl *nl, struct nl_msg *msg);
+
 /* Replaces the namespace's whole configuration. */
 int lpx_nl_config_set(struct lpx_nl *nl, const struct lpx_config *cfg);
 int lpx_nl_flush(struct lpx_nl *nl);

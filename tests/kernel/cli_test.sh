@@ -1,0 +1,73 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# litepxctl against the loaded module, as a user would run it: load the
+# example config, show it, reload, refuse bad files, flush.
+. tests/kernel/lib.sh
+ctl=./userspace/litepxctl
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Each test runs in its own network namespace, gone when it ends.
+inns() {
+	unshare --net sh -c "$*"
+}
+
+check "load config/routes.yml" $ctl load config/routes.yml
+check "show lists the example's routes" sh -c "$ctl show | grep -q 9000"
+check "show --json is valid JSON" sh -c "$ctl show --json | python3 -m json.tool"
+check "check and show agree on listeners" sh -c \
+	"$ctl check config/routes.yml | grep -c 'port' >$tmp/a; $ctl show | grep -c 'port' >$tmp/b; cmp $tmp/a $tmp/b"
+
+cat >"$tmp/seed.yml" <<'YAML'
+routes:
+  - port: 8080
+    dest_host: "192.0.2.1"
+    dest_port: 80
+  - port_range: {from: 9000, to: 9010}
+    dest_host: "192.0.2.2"
+    dest_port_range: {from: 9000, to: 9010}
+  - port_range: {from: 9000, to: 9010}
+    dest_host: "192.168.10.1"
+    dest_port_range: {from: 8000}
+YAML
+gen_before=$(grep generation /proc/litepx/config)
+$ctl load "$tmp/seed.yml" >"$tmp/out" 2>&1
+tap_result "$([ $? -eq 2 ] && echo 0 || echo 1)" "overlapping routes: exit status 2"
+check "overlap error names both routes" sh -c \
+	"grep -q 'routes\[3\]' $tmp/out && grep -q 'routes\[2\]' $tmp/out && grep -q 'seed.yml:' $tmp/out"
+check "refused file leaves the config alone" sh -c \
+	"[ \"\$(grep generation /proc/litepx/config)\" = '$gen_before' ]"
+
+cat >"$tmp/small.yml" <<'YAML'
+routes:
+  - port: 2525
+    dest_host: 192.0.2.25
+    dest_port: 25
+    description: mail
+options:
+  connection:
+    idle_timeout: 30s
+YAML
+check "reload with a changed file" $ctl load "$tmp/small.yml"
+check "/proc/litepx/routes shows the new route" sh -c \
+	"grep -q '192.0.2.25:25-25' /proc/litepx/routes && ! grep -q 9000 /proc/litepx/routes"
+check "/proc/litepx/config shows the unit conversion" \
+	grep -q "idle_timeout_ms 30000" /proc/litepx/config
+
+chmod 755 "$tmp"
+cp "$tmp/small.yml" "$tmp/user.yml"
+chmod 644 "$tmp/user.yml"
+su_out=$(setpriv --reuid=65534 --regid=65534 --clear-groups $ctl load "$tmp/user.yml" 2>&1)
+tap_result "$([ $? -eq 1 ] && echo 0 || echo 1)" "unprivileged load: exit status 1"
+check "unprivileged load says why" sh -c "echo '$su_out' | grep -q CAP_NET_ADMIN"
+
+check "a new namespace starts empty" inns "grep -q 'routes 0' /proc/litepx/config"
+check "a namespace loads its own config" inns \
+	"$ctl load config/routes.yml && grep -q 9000 /proc/litepx/routes"
+check "the first namespace kept its own" grep -q 2525 /proc/litepx/routes
+
+check "flush" $ctl flush
+check "flush emptied the routes" grep -q "routes 0" /proc/litepx/config
+$ctl load /nonexistent.yml >"$tmp/out" 2>&1
+tap_result "$([ $? -eq 2 ] && echo 0 || echo 1)" "missing file: exit status 2"
+exit "$tap_failed"
