@@ -14,4 +14,14 @@
 #error "litepx needs Linux 5.10 or newer"
 #endif /* LINUX_VERSION_CODE < 5.10 */
 
+/*
+ * kernel_bind() and kernel_connect() take a struct sockaddr_unsized from
+ * 6.19 on; Kbuild probes the headers and defines LITEPX_HAVE_SOCKADDR_UNSIZED.
+ */
+#ifdef LITEPX_HAVE_SOCKADDR_UNSIZED
+#define litepx_sockaddr sockaddr_unsized
+#else
+#define litepx_sockaddr sockaddr
+#endif /* LITEPX_HAVE_SOCKADDR_UNSIZED */
+
 #endif /* LITEPX_COMPAT_H */

@@ -52,23 +52,116 @@ struct litepx_config *litepx_config_alloc(u32 nroutes)
 	return cfg;
 }
 
+static struct litepx_route_stats *stats_alloc(void)
+{
+	struct litepx_route_stats *stats;
+
+	stats = kzalloc(sizeof(*stats), GFP_KERNEL);
+	if (!stats)
+		return NULL;
+	stats->pcpu = alloc_percpu(struct litepx_route_counters);
+	if (!stats->pcpu) {
+		kfree(stats);
+		return NULL;
+	}
+	refcount_set(&stats->refs, 1);
+	return stats;
+}
+
+static void stats_put(struct litepx_route_stats *stats)
+{
+	if (!stats || !refcount_dec_and_test(&stats->refs))
+		return;
+	free_percpu(stats->pcpu);
+	kfree(stats);
+}
+
 struct litepx_route *litepx_route_alloc(u32 ndests)
 {
 	struct litepx_route *route;
 
 	route = kzalloc(struct_size(route, dests, ndests), GFP_KERNEL);
-	if (route)
-		route->ndests = ndests;
+	if (!route)
+		return NULL;
+	route->stats = stats_alloc();
+	if (!route->stats) {
+		kfree(route);
+		return NULL;
+	}
+	refcount_set(&route->refs, 1);
+	route->ndests = ndests;
 	return route;
 }
 
-static void litepx_route_free(struct litepx_route *route)
+void litepx_route_get(struct litepx_route *route)
 {
-	if (!route)
+	refcount_inc(&route->refs);
+}
+
+void litepx_route_put(struct litepx_route *route)
+{
+	if (!route || !refcount_dec_and_test(&route->refs))
 		return;
+	stats_put(route->stats);
 	kfree(route->dest_host);
 	kfree(route->description);
 	kfree(route);
+}
+
+void litepx_route_counters_sum(const struct litepx_route *route,
+			       struct litepx_route_counters *sum)
+{
+	const struct litepx_route_counters *c;
+	int cpu, i;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(route->stats->pcpu, cpu);
+		for (i = 0; i < __LITEPX_CNT_MAX; i++)
+			sum->v[i] += c->v[i];
+	}
+}
+
+static bool same_addr(const struct litepx_addr *a, const struct litepx_addr *b)
+{
+	if (a->family != b->family)
+		return false;
+	if (a->family == AF_INET)
+		return a->v4 == b->v4;
+	return ipv6_addr_equal(&a->v6, &b->v6);
+}
+
+/* Same listeners and same target: the route's history continues. */
+static bool same_service(const struct litepx_route *a,
+			 const struct litepx_route *b)
+{
+	if (a->protocols != b->protocols || a->port_from != b->port_from ||
+	    a->port_to != b->port_to || a->dest_port != b->dest_port ||
+	    a->listen_any != b->listen_any ||
+	    strcmp(a->dest_host, b->dest_host))
+		return false;
+	return a->listen_any || same_addr(&a->listen, &b->listen);
+}
+
+void litepx_config_inherit_stats(struct litepx_config *cfg,
+				 const struct litepx_config *old)
+{
+	struct litepx_route *route, *prev;
+	u32 i, j;
+
+	for (i = 0; old && i < cfg->nroutes; i++) {
+		route = cfg->routes[i];
+		for (j = 0; j < old->nroutes; j++) {
+			prev = old->routes[j];
+			if (!same_service(route, prev))
+				continue;
+			refcount_inc(&prev->stats->refs);
+			stats_put(route->stats);
+			route->stats = prev->stats;
+			prev->inherited = true;
+			break;
+		}
+	}
 }
 
 void litepx_config_free(struct litepx_config *cfg)
@@ -78,7 +171,7 @@ void litepx_config_free(struct litepx_config *cfg)
 	if (!cfg)
 		return;
 	for (i = 0; i < cfg->nroutes; i++)
-		litepx_route_free(cfg->routes[i]);
+		litepx_route_put(cfg->routes[i]);
 	kvfree(cfg->routes);
 	kfree(cfg->opts.cpus);
 	kfree(cfg);

@@ -4,6 +4,8 @@
 
 #include <linux/in6.h>
 #include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/percpu.h>
 #include <linux/types.h>
 #include <linux/litepx.h>
 
@@ -36,7 +38,41 @@ struct litepx_options {
 	u32 *cpus;			/* cpu_affinity, ncpus entries */
 };
 
+/* A route's counters, in the order /proc/litepx/routes prints them. */
+enum litepx_counter {
+	LITEPX_CNT_CONNS,
+	LITEPX_CNT_BYTES_TO_TARGET,
+	LITEPX_CNT_BYTES_TO_CLIENT,
+	LITEPX_CNT_REFUSED_CONN_LIMIT,
+	LITEPX_CNT_REFUSED_IP_LIMIT,
+	LITEPX_CNT_CONNECT_FAILURES,
+	LITEPX_CNT_CONNECT_TIMEOUTS,
+	LITEPX_CNT_IDLE_TIMEOUTS,
+	LITEPX_CNT_SHUTDOWN_TIMEOUTS,
+	LITEPX_CNT_RESETS,
+
+	__LITEPX_CNT_MAX
+};
+
+/* Counters one CPU adds to; summed when shown. */
+struct litepx_route_counters {
+	u64 v[__LITEPX_CNT_MAX];
+};
+
+/*
+ * A route's counters outlive one config: a reload that keeps the route's
+ * listeners and target hands them to the new route object.
+ */
+struct litepx_route_stats {
+	refcount_t refs;
+	atomic_t active;
+	struct litepx_route_counters __percpu *pcpu;
+};
+
 struct litepx_route {
+	/* One reference per config holding it, one per connection. */
+	refcount_t refs;
+	struct litepx_route_stats __percpu *stats;
 	u32 id;
 	u8 protocols;			/* LITEPX_PROTO_* */
 	u8 proxy_protocol;		/* enum litepx_proxy_protocol */
@@ -49,6 +85,10 @@ struct litepx_route {
 	u32 idle_timeout_ms;
 	u32 connect_timeout_ms;
 	u32 shutdown_timeout_ms;
+	/* jiffies | 1 once a reload removed the route; its conns drain. */
+	unsigned long drain_start;
+	/* Set while applying a config: a new route took over this one. */
+	bool inherited;
 	char *dest_host;
 	char *description;		/* NULL when none was given */
 	u32 ndests;
@@ -72,6 +112,25 @@ void litepx_config_free(struct litepx_config *cfg);
 void litepx_config_free_rcu(struct litepx_config *cfg);
 void litepx_config_set_defaults(struct litepx_options *opts);
 struct litepx_route *litepx_route_alloc(u32 ndests);
+void litepx_route_get(struct litepx_route *route);
+void litepx_route_put(struct litepx_route *route);
+void litepx_route_counters_sum(const struct litepx_route *route,
+			       struct litepx_route_counters *sum);
+/*
+ * Carries the counters of every unchanged route of old over to cfg and
+ * marks those old routes inherited.
+ */
+void litepx_config_inherit_stats(struct litepx_config *cfg,
+				 const struct litepx_config *old);
+
+static inline void litepx_route_count(struct litepx_route *route,
+				      enum litepx_counter counter, u64 n)
+{
+	this_cpu_add(route->stats->pcpu->v[counter], n);
+}
+
+bool litepx_route_same(const struct litepx_route *a,
+		       const struct litepx_route *b);
 int litepx_config_validate(struct litepx_config *cfg,
 			   struct nlattr **route_attrs,
 			   struct netlink_ext_ack *extack);

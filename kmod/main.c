@@ -10,14 +10,18 @@
 #include "netlink.h"
 #include "pernet.h"
 #include "proc.h"
+#include "tcp.h"
 
 static int __init litepx_init(void)
 {
 	int err;
 
-	err = litepx_proc_init();
+	err = litepx_tcp_init();
 	if (err)
 		return err;
+	err = litepx_proc_init();
+	if (err)
+		goto err_proc;
 	err = litepx_pernet_init();
 	if (err)
 		goto err_pernet;
@@ -32,6 +36,8 @@ err_netlink:
 	litepx_pernet_uninit();
 err_pernet:
 	litepx_proc_uninit();
+err_proc:
+	litepx_tcp_uninit();
 	return err;
 }
 
@@ -40,6 +46,7 @@ static void __exit litepx_exit(void)
 	litepx_genetlink_uninit();
 	litepx_pernet_uninit();
 	litepx_proc_uninit();
+	litepx_tcp_uninit();
 	pr_info("unloaded\n");
 }
 

@@ -281,8 +281,7 @@ static struct litepx_route *parse_route(const struct nlattr *nest,
 		return ERR_PTR(-ENOMEM);
 	err = fill_route(route, nest, tb, extack);
 	if (err) {
-		kfree(route->dest_host);
-		kfree(route);
+		litepx_route_put(route);
 		return ERR_PTR(err);
 	}
 	return route;
@@ -468,14 +467,13 @@ static int litepx_nl_config_set_doit(struct sk_buff *skb,
 	cfg = parse_config(info);
 	if (IS_ERR(cfg))
 		return PTR_ERR(cfg);
-	litepx_net_replace_config(ln, cfg);
-	return 0;
+	return litepx_net_replace_config(ln, cfg, info->extack);
 }
 
 static int litepx_nl_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	litepx_net_replace_config(litepx_net(genl_info_net(info)), NULL);
-	return 0;
+	return litepx_net_replace_config(litepx_net(genl_info_net(info)), NULL,
+					 info->extack);
 }
 
 static int put_addr(struct sk_buff *skb, int type,

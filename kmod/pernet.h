@@ -2,8 +2,14 @@
 #ifndef LITEPX_PERNET_H
 #define LITEPX_PERNET_H
 
+#include <linux/hashtable.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/rcupdate.h>
+#include <linux/net.h>
 #include <net/net_namespace.h>
 
 struct litepx_config;
@@ -18,12 +24,39 @@ struct litepx_net {
 	struct mutex config_lock;
 	struct litepx_config __rcu *config;
 	u32 generation;
+	u8 log_level;			/* of the config in force */
 	struct proc_dir_entry *proc_dir;
+
+	/* Listening sockets by (family, address, port); under config_lock. */
+	DECLARE_HASHTABLE(listeners, 10);
+	u32 nlisteners;
+
+	/*
+	 * Protects conns, nconns, the per-source counts in sources and
+	 * exiting: taken from process context only (accept, close, GC).
+	 */
+	spinlock_t conns_lock;
+	struct list_head conns;
+	u32 nconns;
+	DECLARE_HASHTABLE(sources, 10);
+	bool exiting;
+	wait_queue_head_t conns_gone;
+	struct delayed_work gc_work;
+	atomic_t next_worker;
 };
 
+struct netlink_ext_ack;
+
 struct litepx_net *litepx_net(const struct net *net);
-void litepx_net_replace_config(struct litepx_net *ln,
-			       struct litepx_config *cfg);
+int litepx_net_replace_config(struct litepx_net *ln, struct litepx_config *cfg,
+			      struct netlink_ext_ack *extack);
+
+/* Per-connection dmesg lines: filtered by log_level and rate-limited. */
+#define litepx_log_conn(ln, level, fmt, ...)				\
+	do {								\
+		if ((level) <= READ_ONCE((ln)->log_level))		\
+			net_info_ratelimited(fmt, ##__VA_ARGS__);	\
+	} while (0)
 int litepx_pernet_init(void);
 void litepx_pernet_uninit(void);
 

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "pernet.h"
 #include "proc.h"
+#include "tcp.h"
 
 static const char * const log_level_names[] = {
 	[LITEPX_LOG_ERROR] = "error",
@@ -85,6 +86,18 @@ static void show_addr(struct seq_file *seq, const struct litepx_addr *addr)
 		seq_printf(seq, "[%pI6c]", &addr->v6);
 }
 
+static void show_counters(struct seq_file *seq,
+			  const struct litepx_route *route)
+{
+	struct litepx_route_counters sum;
+	int i;
+
+	litepx_route_counters_sum(route, &sum);
+	seq_printf(seq, " %d", atomic_read(&route->stats->active));
+	for (i = 0; i < __LITEPX_CNT_MAX; i++)
+		seq_printf(seq, " %llu", sum.v[i]);
+}
+
 static void show_route(struct seq_file *seq, const struct litepx_config *cfg,
 		       const struct litepx_route *route)
 {
@@ -109,8 +122,16 @@ static void show_route(struct seq_file *seq, const struct litepx_config *cfg,
 		   litepx_route_idle_timeout(cfg, route),
 		   litepx_route_shutdown_timeout(cfg, route));
 	seq_escape(seq, route->description ?: "-", " \t\n\\");
+	show_counters(seq, route);
 	seq_putc(seq, '\n');
 }
+
+#define ROUTES_HEADER \
+	"id proto listen dest addresses proxy_protocol connect_ms idle_ms " \
+	"shutdown_ms description active conns bytes_to_target " \
+	"bytes_to_client refused_conn_limit refused_ip_limit " \
+	"connect_failures connect_timeouts idle_timeouts " \
+	"shutdown_timeouts resets\n"
 
 /* The snapshot being walked, so every line of one read is consistent. */
 struct routes_iter {
@@ -156,7 +177,7 @@ static int routes_show(struct seq_file *seq, void *v)
 	struct routes_iter *iter = seq->private;
 
 	if (v == SEQ_START_TOKEN)
-		seq_puts(seq, "id proto listen dest addresses proxy_protocol connect_ms idle_ms shutdown_ms description\n");
+		seq_puts(seq, ROUTES_HEADER);
 	else
 		show_route(seq, iter->cfg, v);
 	return 0;
@@ -169,6 +190,12 @@ static const struct seq_operations routes_seq_ops = {
 	.show = routes_show,
 };
 
+static int connections_show(struct seq_file *seq, void *v)
+{
+	litepx_conn_show_all(seq, litepx_net(seq_file_single_net(seq)));
+	return 0;
+}
+
 int litepx_proc_net_init(struct litepx_net *ln)
 {
 	struct net *net = ln->net;
@@ -179,7 +206,9 @@ int litepx_proc_net_init(struct litepx_net *ln)
 	if (!proc_create_net_single("config", 0444, ln->proc_dir,
 				    config_show, NULL) ||
 	    !proc_create_net("routes", 0444, ln->proc_dir, &routes_seq_ops,
-			     sizeof(struct routes_iter))) {
+			     sizeof(struct routes_iter)) ||
+	    !proc_create_net_single("connections", 0400, ln->proc_dir,
+				    connections_show, NULL)) {
 		proc_remove(ln->proc_dir);
 		return -ENOMEM;
 	}

@@ -19,7 +19,21 @@ for t in tests/kernel/*_test.sh; do
 	sh "$t"
 done
 
-check "rmmod litepx" rmmod litepx
+# Unloading with live connections: every one must end, nothing may leak.
+s=rm$$
+sh tests/kernel/topo.sh up $s
+printf 'routes:\n  - port: 7000\n    dest_host: 198.51.100.2\n    dest_port: 7001\n    protocol: tcp\n' >/tmp/busy.yml
+check "load a route for the unload test" \
+	ip netns exec px-$s ./userspace/litepxctl load /tmp/busy.yml
+./tests/kernel/hold_conns cli-$s tgt-$s 192.0.2.2 7000 198.51.100.2 7001 1000 \
+	>/tmp/hold.out 2>&1 &
+holder=$!
+check "1000 connections relayed" busywait 120000 grep -q ready /tmp/hold.out
+check "rmmod litepx with 1000 connections open" rmmod litepx
+wait $holder
+tap_result $? "every connection ended at unload"
+sed 's/^/# /' /tmp/hold.out
+sh tests/kernel/topo.sh down $s
 check "no /proc/litepx after rmmod" test ! -e /proc/litepx
 check "no /proc/net/litepx after rmmod" test ! -e /proc/net/litepx
 check "module gone from /proc/modules" sh -c '! grep -q "^litepx " /proc/modules'

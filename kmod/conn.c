@@ -1,0 +1,801 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One relayed TCP connection: the client socket accepted by a listener and
+ * the socket litepx dials to the target.
+ *
+ * Socket callbacks only queue the connection's work item; the work does
+ * everything else, so both directions and every state change are
+ * serialised without a connection lock. The work relays with
+ * tcp_read_sock() on the source and an actor that hands the skb's pages to
+ * the peer with skb_send_sock_locked(). When the peer's send buffer is
+ * full the actor takes nothing, the bytes stay queued in the source
+ * socket, its receive window closes and the sender slows down; the peer's
+ * sk_write_space queues the work again once there is room.
+ *
+ * Timeouts are not timers: the per-namespace GC work walks the
+ * connections, compares jiffies stamps and asks expired ones to close.
+ */
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+#include <linux/tcp.h>
+#include <net/inet_sock.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include <linux/seq_file.h>
+
+#include "config.h"
+#include "pernet.h"
+#include "proxy.h"
+#include "socket.h"
+#include "tcp.h"
+
+/* Bytes one direction may move per run before others get the CPU. */
+#define RELAY_BUDGET		(256 * 1024)
+#define GC_INTERVAL		(HZ / 10)
+
+enum conn_state {
+	CONN_NEW,			/* accepted, not yet set up */
+	CONN_CONNECTING,
+	CONN_RELAYING,
+	CONN_CLOSED,
+};
+
+/* Why a connection was asked to end from outside its work. */
+enum conn_kill {
+	KILL_NONE,
+	KILL_CONNECT_TIMEOUT,
+	KILL_IDLE,
+	KILL_SHUTDOWN,
+	KILL_DRAIN,
+	KILL_EXIT,
+};
+
+struct saved_callbacks {
+	void (*data_ready)(struct sock *sk);
+	void (*write_space)(struct sock *sk);
+	void (*state_change)(struct sock *sk);
+	void (*error_report)(struct sock *sk);
+};
+
+/* Concurrent connections from one source address or IPv6 prefix. */
+struct litepx_source {
+	struct hlist_node node;		/* in ln->sources */
+	struct litepx_addr key;
+	u32 conns;
+};
+
+struct litepx_conn {
+	struct list_head node;		/* in ln->conns */
+	struct litepx_net *ln;
+	struct litepx_route *route;	/* reference held */
+	struct litepx_source *source;
+	struct socket *client;
+	struct socket *target;		/* NULL between dial attempts */
+	struct saved_callbacks client_saved;
+	struct saved_callbacks target_saved;
+	struct work_struct work;
+	refcount_t refs;		/* one while open, one per queued work */
+	int cpu;
+	enum conn_state state;		/* written by the work only */
+	enum conn_kill kill;		/* set by GC and exit */
+	u32 dest_index;
+	bool client_eof;		/* client's FIN passed to the target */
+	bool target_eof;		/* target's FIN passed to the client */
+	unsigned long started;
+	unsigned long last_active;
+	unsigned long half_closed;	/* 0 until the first FIN passes */
+	unsigned long connect_timeout;	/* jiffies */
+	unsigned long idle_timeout;
+	unsigned long shutdown_timeout;
+	u32 sndbuf;
+	u32 rcvbuf;
+	u64 to_target;
+	u64 to_client;
+	struct litepx_addr client_addr;
+	struct litepx_addr local_addr;
+	u16 client_port;
+	u16 local_port;
+};
+
+static void conn_put(struct litepx_conn *c)
+{
+	if (!refcount_dec_and_test(&c->refs))
+		return;
+	litepx_route_put(c->route);
+	kfree(c);
+}
+
+static void conn_queue(struct litepx_conn *c)
+{
+	refcount_inc(&c->refs);
+	if (!queue_work_on(c->cpu, litepx_wq, &c->work))
+		conn_put(c);
+}
+
+/* Callbacks run in softirq with the socket spinlock held: queue only. */
+static void conn_wake(struct sock *sk)
+{
+	struct litepx_conn *c;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	c = sk->sk_user_data;
+	if (c)
+		conn_queue(c);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void conn_write_space(struct sock *sk)
+{
+	if (!sk_stream_is_writeable(sk) || !sk->sk_socket)
+		return;
+	/* As sk_stream_write_space(): stop the per-ACK calls until full. */
+	clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+	conn_wake(sk);
+}
+
+static void hook_socket(struct litepx_conn *c, struct sock *sk,
+			struct saved_callbacks *saved)
+{
+	write_lock_bh(&sk->sk_callback_lock);
+	saved->data_ready = sk->sk_data_ready;
+	saved->write_space = sk->sk_write_space;
+	saved->state_change = sk->sk_state_change;
+	saved->error_report = sk->sk_error_report;
+	sk->sk_user_data = c;
+	sk->sk_data_ready = conn_wake;
+	sk->sk_write_space = conn_write_space;
+	sk->sk_state_change = conn_wake;
+	sk->sk_error_report = conn_wake;
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+/* After this, no callback of sk can queue the connection any more. */
+static void unhook_socket(struct sock *sk, struct saved_callbacks *saved)
+{
+	/* A client closed before its first work run was never hooked. */
+	if (!saved->data_ready)
+		return;
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = NULL;
+	sk->sk_data_ready = saved->data_ready;
+	sk->sk_write_space = saved->write_space;
+	sk->sk_state_change = saved->state_change;
+	sk->sk_error_report = saved->error_report;
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void source_key(struct litepx_addr *key, const struct litepx_addr *addr,
+		       u8 ipv6_prefix)
+{
+	*key = *addr;
+	if (addr->family == AF_INET6)
+		ipv6_addr_prefix(&key->v6, &addr->v6, ipv6_prefix);
+}
+
+static u32 source_hash(const struct litepx_addr *key)
+{
+	if (key->family == AF_INET)
+		return hash_32((__force u32)key->v4, 10);
+	return hash_32(ipv6_addr_hash(&key->v6), 10);
+}
+
+static struct litepx_source *source_find(struct litepx_net *ln,
+					 const struct litepx_addr *key)
+{
+	struct litepx_source *src;
+
+	hash_for_each_possible(ln->sources, src, node, source_hash(key))
+		if (litepx_addr_equal(&src->key, key))
+			return src;
+	return NULL;
+}
+
+static void source_release(struct litepx_net *ln, struct litepx_source *src)
+{
+	if (--src->conns)
+		return;
+	hash_del(&src->node);
+	kfree(src);
+}
+
+struct accept_limits {
+	u32 conn_limit;
+	u32 ip_limit;
+	u8 ipv6_prefix;
+};
+
+/*
+ * Admits c into the namespace's table unless a limit says no. spare is
+ * a preallocated source entry, consumed when the source is new.
+ */
+static int conn_admit(struct litepx_conn *c, const struct accept_limits *lim,
+		      struct litepx_source **spare)
+{
+	struct litepx_net *ln = c->ln;
+	struct litepx_source *src;
+	struct litepx_addr key;
+	int err = 0;
+
+	source_key(&key, &c->client_addr, lim->ipv6_prefix);
+	spin_lock(&ln->conns_lock);
+	src = source_find(ln, &key);
+	if (ln->exiting) {
+		err = -ESHUTDOWN;
+	} else if (lim->conn_limit && ln->nconns >= lim->conn_limit) {
+		litepx_route_count(c->route, LITEPX_CNT_REFUSED_CONN_LIMIT, 1);
+		err = -EMFILE;
+	} else if (lim->ip_limit && src && src->conns >= lim->ip_limit) {
+		litepx_route_count(c->route, LITEPX_CNT_REFUSED_IP_LIMIT, 1);
+		err = -EMFILE;
+	} else {
+		if (!src) {
+			src = *spare;
+			*spare = NULL;
+			src->key = key;
+			hash_add(ln->sources, &src->node, source_hash(&key));
+		}
+		src->conns++;
+		c->source = src;
+		ln->nconns++;
+		list_add_tail(&c->node, &ln->conns);
+	}
+	spin_unlock(&ln->conns_lock);
+	return err;
+}
+
+static void conn_forget(struct litepx_conn *c)
+{
+	struct litepx_net *ln = c->ln;
+
+	spin_lock(&ln->conns_lock);
+	list_del(&c->node);
+	source_release(ln, c->source);
+	if (!--ln->nconns && ln->exiting)
+		wake_up(&ln->conns_gone);
+	spin_unlock(&ln->conns_lock);
+}
+
+static const char * const kill_names[] = {
+	[KILL_NONE] = "closed",
+	[KILL_CONNECT_TIMEOUT] = "connect timeout",
+	[KILL_IDLE] = "idle timeout",
+	[KILL_SHUTDOWN] = "shutdown timeout",
+	[KILL_DRAIN] = "route removed",
+	[KILL_EXIT] = "namespace exit",
+};
+
+static void conn_close(struct litepx_conn *c, bool reset, const char *why)
+{
+	struct sockaddr_storage client;
+
+	if (c->state == CONN_CLOSED)
+		return;
+	WRITE_ONCE(c->state, CONN_CLOSED);
+	unhook_socket(c->client->sk, &c->client_saved);
+	if (c->target)
+		unhook_socket(c->target->sk, &c->target_saved);
+	if (reset) {
+		litepx_route_count(c->route, LITEPX_CNT_RESETS, 1);
+		litepx_socket_reset(c->client);
+		if (c->target)
+			litepx_socket_reset(c->target);
+	} else {
+		sock_release(c->client);
+		if (c->target)
+			sock_release(c->target);
+	}
+	c->client = NULL;
+	c->target = NULL;
+	atomic_dec(&c->route->stats->active);
+	conn_forget(c);
+	litepx_sockaddr_fill(&client, &c->client_addr, c->client_port);
+	litepx_log_conn(c->ln, LITEPX_LOG_DEBUG,
+			"route %u: %pISpc closed (%s), %llu bytes up, %llu down\n",
+			c->route->id, &client, why, c->to_target, c->to_client);
+	conn_put(c);
+}
+
+/* Starts a non-blocking connect to the current destination. */
+static int conn_dial(struct litepx_conn *c)
+{
+	const struct litepx_addr *dest = &c->route->dests[c->dest_index];
+	u16 port = c->route->dest_port + (c->local_port - c->route->port_from);
+	struct sockaddr_storage ss;
+	int err, len;
+
+	err = sock_create_kern(c->ln->net, dest->family, SOCK_STREAM,
+			       IPPROTO_TCP, &c->target);
+	if (err) {
+		c->target = NULL;
+		return err;
+	}
+	litepx_sock_set_options(c->target->sk, c->rcvbuf, c->sndbuf);
+	hook_socket(c, c->target->sk, &c->target_saved);
+	len = litepx_sockaddr_fill(&ss, dest, port);
+	err = litepx_kernel_connect(c->target, &ss, len);
+	if (err == -EINPROGRESS)
+		err = 0;
+	return err;
+}
+
+static void conn_drop_target(struct litepx_conn *c)
+{
+	unhook_socket(c->target->sk, &c->target_saved);
+	litepx_socket_reset(c->target);
+	c->target = NULL;
+}
+
+/* Tries the next destination address; false when none is left. */
+static bool conn_redial(struct litepx_conn *c)
+{
+	litepx_route_count(c->route, LITEPX_CNT_CONNECT_FAILURES, 1);
+	while (++c->dest_index < c->route->ndests) {
+		if (!conn_dial(c)) {
+			WRITE_ONCE(c->started, jiffies);
+			return true;
+		}
+		if (c->target)
+			conn_drop_target(c);
+	}
+	return false;
+}
+
+static int conn_send_proxy_header(struct litepx_conn *c)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	char buf[LITEPX_PROXY_HEADER_MAX];
+	struct kvec iov = { .iov_base = buf };
+	int len;
+
+	len = litepx_proxy_header(buf, sizeof(buf), c->route->proxy_protocol,
+				  &c->client_addr, c->client_port,
+				  &c->local_addr, c->local_port);
+	if (len <= 0)
+		return len;
+	iov.iov_len = len;
+	return kernel_sendmsg(c->target, &msg, &iov, 1, len) == len ? 0 :
+	       -EIO;
+}
+
+#define TCPF_DIALING (TCPF_SYN_SENT | TCPF_SYN_RECV)
+
+/* True once the target is up and the relay may start. */
+static bool conn_check_connected(struct litepx_conn *c)
+{
+	struct sock *tsk = c->target->sk;
+	int state = READ_ONCE(tsk->sk_state);
+
+	if ((1 << state) & TCPF_DIALING)
+		return false;
+	if (state == TCP_CLOSE) {
+		conn_drop_target(c);
+		if (!conn_redial(c))
+			conn_close(c, true, "target unreachable");
+		return false;
+	}
+	WRITE_ONCE(c->state, CONN_RELAYING);
+	WRITE_ONCE(c->last_active, jiffies);
+	if (c->route->proxy_protocol != LITEPX_PROXY_NONE &&
+	    conn_send_proxy_header(c)) {
+		conn_close(c, true, "PROXY header not sent");
+		return false;
+	}
+	return true;
+}
+
+static int relay_actor(read_descriptor_t *desc, struct sk_buff *skb,
+		       unsigned int offset, size_t len)
+{
+	struct sock *dst = desc->arg.data;
+	int sent;
+
+	len = min_t(size_t, len, desc->count);
+	if (!len)
+		return 0;
+	sent = skb_send_sock_locked(dst, skb, offset, len);
+	if (sent <= 0) {
+		/* A full peer is backpressure; anything else is fatal. */
+		if (sent != -EAGAIN)
+			desc->error = sent ?: -EPIPE;
+		return 0;
+	}
+	desc->count -= sent;
+	return sent;
+}
+
+/*
+ * Moves what src holds to dst; returns bytes moved, sets *more when the
+ * budget ran out and *failed when dst refused for good.
+ */
+static size_t relay_one_way(struct sock *src, struct sock *dst, bool *more,
+			    bool *failed)
+{
+	read_descriptor_t desc = {
+		.arg.data = dst,
+		.count = RELAY_BUDGET,
+	};
+	int copied;
+
+	copied = tcp_read_sock(src, &desc, relay_actor);
+	if (!desc.count)
+		*more = true;
+	if (desc.error)
+		*failed = true;
+	return copied > 0 ? copied : 0;
+}
+
+/*
+ * An RST or a fatal error sets sk_err. A plain TCP_CLOSE is not failure:
+ * a target that closed gracefully may still hold data to pass on.
+ */
+static bool sock_failed(const struct sock *sk)
+{
+	return READ_ONCE(sk->sk_err);
+}
+
+/* The source sent FIN and everything before it has been passed on. */
+static bool sock_drained_eof(const struct sock *sk)
+{
+	return (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) &&
+	       skb_queue_empty_lockless(&sk->sk_receive_queue);
+}
+
+struct relay_result {
+	bool more;
+	bool reset;
+	bool client_eof;
+	bool target_eof;
+};
+
+static void relay_locked(struct litepx_conn *c, struct relay_result *res)
+{
+	struct sock *csk = c->client->sk, *tsk = c->target->sk;
+	size_t up = 0, down = 0;
+
+	if (!c->client_eof)
+		up = relay_one_way(csk, tsk, &res->more, &res->reset);
+	if (!c->target_eof)
+		down = relay_one_way(tsk, csk, &res->more, &res->reset);
+	if (up || down) {
+		WRITE_ONCE(c->last_active, jiffies);
+		c->to_target += up;
+		c->to_client += down;
+		litepx_route_count(c->route, LITEPX_CNT_BYTES_TO_TARGET, up);
+		litepx_route_count(c->route, LITEPX_CNT_BYTES_TO_CLIENT, down);
+	}
+	res->reset |= sock_failed(csk) || sock_failed(tsk);
+	res->client_eof = !c->client_eof && sock_drained_eof(csk);
+	res->target_eof = !c->target_eof && sock_drained_eof(tsk);
+}
+
+static void conn_pass_fin(struct litepx_conn *c, struct socket *to, bool *flag)
+{
+	*flag = true;
+	kernel_sock_shutdown(to, SHUT_WR);
+	if (!c->half_closed)
+		WRITE_ONCE(c->half_closed, jiffies | 1);
+}
+
+static void conn_relay(struct litepx_conn *c)
+{
+	struct relay_result res = {};
+
+	lock_sock(c->client->sk);
+	lock_sock_nested(c->target->sk, SINGLE_DEPTH_NESTING);
+	relay_locked(c, &res);
+	release_sock(c->target->sk);
+	release_sock(c->client->sk);
+
+	if (res.reset) {
+		conn_close(c, true, "reset");
+		return;
+	}
+	if (res.client_eof)
+		conn_pass_fin(c, c->target, &c->client_eof);
+	if (res.target_eof)
+		conn_pass_fin(c, c->client, &c->target_eof);
+	if (c->client_eof && c->target_eof) {
+		conn_close(c, false, "closed");
+		return;
+	}
+	/*
+	 * Releasing the locks ran the backlog, which may have queued us
+	 * already; requeueing is then a no-op.
+	 */
+	if (res.more)
+		conn_queue(c);
+}
+
+static void conn_expire(struct litepx_conn *c, enum conn_kill kill)
+{
+	switch (kill) {
+	case KILL_CONNECT_TIMEOUT:
+		litepx_route_count(c->route, LITEPX_CNT_CONNECT_TIMEOUTS, 1);
+		if (c->target) {
+			conn_drop_target(c);
+			if (conn_redial(c))
+				return;
+		}
+		break;
+	case KILL_IDLE:
+		litepx_route_count(c->route, LITEPX_CNT_IDLE_TIMEOUTS, 1);
+		break;
+	case KILL_SHUTDOWN:
+	case KILL_DRAIN:
+		litepx_route_count(c->route, LITEPX_CNT_SHUTDOWN_TIMEOUTS, 1);
+		break;
+	default:
+		break;
+	}
+	conn_close(c, true, kill_names[kill]);
+}
+
+/* First run of the work: take the client over and dial the target. */
+static void conn_start(struct litepx_conn *c)
+{
+	WRITE_ONCE(c->state, CONN_CONNECTING);
+	litepx_sock_set_options(c->client->sk, c->rcvbuf, c->sndbuf);
+	hook_socket(c, c->client->sk, &c->client_saved);
+	if (!conn_dial(c))
+		return;
+	if (c->target)
+		conn_drop_target(c);
+	if (!conn_redial(c))
+		conn_close(c, true, "target unreachable");
+}
+
+static void conn_work(struct work_struct *work)
+{
+	struct litepx_conn *c = container_of(work, struct litepx_conn, work);
+	enum conn_kill kill = xchg(&c->kill, KILL_NONE);
+
+	if (c->state == CONN_CLOSED)
+		goto out;
+	if (kill) {
+		conn_expire(c, kill);
+		goto out;
+	}
+	if (c->state == CONN_NEW) {
+		conn_start(c);
+		goto out;
+	}
+	if (sock_failed(c->client->sk) && c->state == CONN_CONNECTING) {
+		conn_close(c, true, "client gone");
+		goto out;
+	}
+	if (c->state == CONN_CONNECTING && !conn_check_connected(c))
+		goto out;
+	conn_relay(c);
+out:
+	conn_put(c);
+}
+
+static int pick_cpu(struct litepx_net *ln, const struct litepx_options *opts)
+{
+	unsigned int n = atomic_inc_return(&ln->next_worker);
+	unsigned int workers, i = 0;
+	int cpu;
+
+	if (opts->ncpus) {
+		cpu = opts->cpus[n % opts->ncpus];
+		return cpu_online(cpu) ? cpu : WORK_CPU_UNBOUND;
+	}
+	workers = opts->worker_threads ?: num_online_cpus();
+	workers = min(workers, num_online_cpus());
+	n %= workers;
+	for_each_online_cpu(cpu)
+		if (i++ == n)
+			return cpu;
+	return WORK_CPU_UNBOUND;
+}
+
+static unsigned long ms_to_jiffies(u32 ms)
+{
+	return msecs_to_jiffies(ms) ?: 1;
+}
+
+static void conn_set_timeouts(struct litepx_conn *c,
+			      const struct litepx_config *cfg)
+{
+	const struct litepx_route *r = c->route;
+
+	c->connect_timeout = ms_to_jiffies(litepx_route_connect_timeout(cfg, r));
+	c->idle_timeout = ms_to_jiffies(litepx_route_idle_timeout(cfg, r));
+	c->shutdown_timeout = ms_to_jiffies(litepx_route_shutdown_timeout(cfg, r));
+}
+
+/* Reads what a new connection needs from the config in force. */
+static bool conn_setup(struct litepx_conn *c, struct accept_limits *lim)
+{
+	const struct litepx_config *cfg;
+	bool ok = false;
+
+	rcu_read_lock();
+	cfg = rcu_dereference(c->ln->config);
+	if (cfg) {
+		c->cpu = pick_cpu(c->ln, &cfg->opts);
+		conn_set_timeouts(c, cfg);
+		c->rcvbuf = cfg->opts.rcvbuf;
+		c->sndbuf = cfg->opts.sndbuf;
+		lim->conn_limit = cfg->opts.tcp_conn_limit;
+		lim->ip_limit = cfg->opts.tcp_conn_ip_limit;
+		lim->ipv6_prefix = cfg->opts.ipv6_prefix;
+		ok = true;
+	}
+	rcu_read_unlock();
+	return ok;
+}
+
+static struct litepx_conn *conn_alloc(struct litepx_net *ln,
+				      struct litepx_route *route,
+				      struct socket *client)
+{
+	struct litepx_conn *c;
+
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return NULL;
+	c->ln = ln;
+	c->route = route;
+	litepx_route_get(route);
+	c->client = client;
+	refcount_set(&c->refs, 1);
+	INIT_WORK(&c->work, conn_work);
+	c->started = jiffies;
+	c->last_active = c->started;
+	litepx_sock_peer(client->sk, &c->client_addr, &c->client_port);
+	litepx_sock_local(client->sk, &c->local_addr, &c->local_port);
+	return c;
+}
+
+static void gc_arm(struct litepx_net *ln)
+{
+	queue_delayed_work(litepx_wq, &ln->gc_work, GC_INTERVAL);
+}
+
+void litepx_conn_accept(struct litepx_net *ln, struct litepx_route *route,
+			struct socket *client)
+{
+	struct litepx_source *spare;
+	struct accept_limits lim;
+	struct litepx_conn *c;
+
+	c = conn_alloc(ln, route, client);
+	spare = kzalloc(sizeof(*spare), GFP_KERNEL);
+	if (!c || !spare || !conn_setup(c, &lim) ||
+	    conn_admit(c, &lim, &spare)) {
+		litepx_log_conn(ln, LITEPX_LOG_INFO,
+				"route %u: refused a client (over a limit, or out of memory)\n",
+				route->id);
+		kfree(spare);
+		if (c)
+			conn_put(c);
+		litepx_socket_reset(client);
+		return;
+	}
+	kfree(spare);
+	litepx_route_count(route, LITEPX_CNT_CONNS, 1);
+	atomic_inc(&route->stats->active);
+	/*
+	 * From here on only the connection's work touches it, so setting up
+	 * never races with the callbacks it installs.
+	 */
+	conn_queue(c);
+	gc_arm(ln);
+}
+
+static enum conn_kill conn_expired(struct litepx_conn *c, unsigned long now)
+{
+	unsigned long drain = READ_ONCE(c->route->drain_start);
+	unsigned long half = READ_ONCE(c->half_closed);
+	enum conn_state state = READ_ONCE(c->state);
+
+	if (state == CONN_NEW || state == CONN_CONNECTING)
+		return time_after(now, READ_ONCE(c->started) +
+					c->connect_timeout) ?
+		       KILL_CONNECT_TIMEOUT : KILL_NONE;
+	if (half && time_after(now, half + c->shutdown_timeout))
+		return KILL_SHUTDOWN;
+	if (drain && time_after(now, drain + c->shutdown_timeout))
+		return KILL_DRAIN;
+	if (time_after(now, READ_ONCE(c->last_active) + c->idle_timeout))
+		return KILL_IDLE;
+	return KILL_NONE;
+}
+
+static void gc_work(struct work_struct *work)
+{
+	struct litepx_net *ln = container_of(to_delayed_work(work),
+					     struct litepx_net, gc_work);
+	unsigned long now = jiffies;
+	struct litepx_conn *c;
+	enum conn_kill kill;
+	bool any;
+
+	spin_lock(&ln->conns_lock);
+	list_for_each_entry(c, &ln->conns, node) {
+		kill = conn_expired(c, now);
+		if (kill && cmpxchg(&c->kill, KILL_NONE, kill) == KILL_NONE)
+			conn_queue(c);
+	}
+	any = !list_empty(&ln->conns) && !ln->exiting;
+	spin_unlock(&ln->conns_lock);
+	if (any)
+		gc_arm(ln);
+}
+
+void litepx_tcp_net_init(struct litepx_net *ln)
+{
+	spin_lock_init(&ln->conns_lock);
+	INIT_LIST_HEAD(&ln->conns);
+	hash_init(ln->sources);
+	hash_init(ln->listeners);
+	init_waitqueue_head(&ln->conns_gone);
+	INIT_DELAYED_WORK(&ln->gc_work, gc_work);
+}
+
+/* Listeners are gone already: reset every connection and wait. */
+void litepx_tcp_net_exit(struct litepx_net *ln)
+{
+	struct litepx_conn *c;
+
+	spin_lock(&ln->conns_lock);
+	ln->exiting = true;
+	list_for_each_entry(c, &ln->conns, node) {
+		WRITE_ONCE(c->kill, KILL_EXIT);
+		conn_queue(c);
+	}
+	spin_unlock(&ln->conns_lock);
+	wait_event(ln->conns_gone, !READ_ONCE(ln->nconns));
+	cancel_delayed_work_sync(&ln->gc_work);
+}
+
+static const char * const state_names[] = {
+	[CONN_NEW] = "new",
+	[CONN_CONNECTING] = "connecting",
+	[CONN_RELAYING] = "relaying",
+	[CONN_CLOSED] = "closed",
+};
+
+static void show_conn(struct seq_file *seq, struct litepx_conn *c,
+		      unsigned long now)
+{
+	u32 dest = min(READ_ONCE(c->dest_index), c->route->ndests - 1);
+	struct sockaddr_storage client, local, target;
+
+	litepx_sockaddr_fill(&client, &c->client_addr, c->client_port);
+	litepx_sockaddr_fill(&local, &c->local_addr, c->local_port);
+	litepx_sockaddr_fill(&target, &c->route->dests[dest],
+			     c->route->dest_port +
+			     (c->local_port - c->route->port_from));
+	seq_printf(seq, "%u %pISpc %pISpc %pISpc %s %u %u %llu %llu\n",
+		   c->route->id, &client, &local, &target,
+		   state_names[READ_ONCE(c->state)],
+		   jiffies_to_msecs(now - c->started),
+		   jiffies_to_msecs(now - READ_ONCE(c->last_active)),
+		   READ_ONCE(c->to_target), READ_ONCE(c->to_client));
+}
+
+void litepx_conn_show_all(struct seq_file *seq, struct litepx_net *ln)
+{
+	unsigned long now = jiffies;
+	struct litepx_conn *c;
+
+	seq_puts(seq, "route client local target state age_ms idle_ms bytes_to_target bytes_to_client\n");
+	spin_lock(&ln->conns_lock);
+	list_for_each_entry(c, &ln->conns, node)
+		show_conn(seq, c, now);
+	spin_unlock(&ln->conns_lock);
+}
+
+int litepx_tcp_init(void)
+{
+	litepx_wq = alloc_workqueue("litepx", WQ_MEM_RECLAIM, 0);
+	return litepx_wq ? 0 : -ENOMEM;
+}
+
+void litepx_tcp_uninit(void)
+{
+	destroy_workqueue(litepx_wq);
+}

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/net.h>
+#include <linux/tcp.h>
+#include <net/inet_sock.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "socket.h"
+
+struct workqueue_struct *litepx_wq;
+
+bool litepx_addr_equal(const struct litepx_addr *a,
+		       const struct litepx_addr *b)
+{
+	if (a->family != b->family)
+		return false;
+	if (a->family == AF_INET)
+		return a->v4 == b->v4;
+	return ipv6_addr_equal(&a->v6, &b->v6);
+}
+
+int litepx_sockaddr_fill(struct sockaddr_storage *ss,
+			 const struct litepx_addr *addr, u16 port)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (addr->family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = addr->v4;
+		sin->sin_port = htons(port);
+		return sizeof(*sin);
+	}
+	{
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = addr->v6;
+		sin6->sin6_port = htons(port);
+		return sizeof(*sin6);
+	}
+}
+
+int litepx_kernel_bind(struct socket *sock, struct sockaddr_storage *ss,
+		       int len)
+{
+	return kernel_bind(sock, (struct litepx_sockaddr *)ss, len);
+}
+
+int litepx_kernel_connect(struct socket *sock, struct sockaddr_storage *ss,
+			  int len)
+{
+	return kernel_connect(sock, (struct litepx_sockaddr *)ss, len, O_NONBLOCK);
+}
+
+void litepx_sock_peer(const struct sock *sk, struct litepx_addr *addr,
+		      u16 *port)
+{
+	memset(addr, 0, sizeof(*addr));
+	addr->family = sk->sk_family;
+	if (sk->sk_family == AF_INET)
+		addr->v4 = sk->sk_daddr;
+	else
+		addr->v6 = sk->sk_v6_daddr;
+	*port = ntohs(sk->sk_dport);
+}
+
+void litepx_sock_local(const struct sock *sk, struct litepx_addr *addr,
+		       u16 *port)
+{
+	memset(addr, 0, sizeof(*addr));
+	addr->family = sk->sk_family;
+	if (sk->sk_family == AF_INET)
+		addr->v4 = sk->sk_rcv_saddr;
+	else
+		addr->v6 = sk->sk_v6_rcv_saddr;
+	*port = sk->sk_num;
+}
+
+void litepx_sock_set_options(struct sock *sk, u32 rcvbuf, u32 sndbuf)
+{
+	tcp_sock_set_nodelay(sk);
+	sock_set_keepalive(sk);
+	if (rcvbuf)
+		sock_set_rcvbuf(sk, rcvbuf);
+	if (sndbuf) {
+		lock_sock(sk);
+		sk->sk_userlocks |= SOCK_SNDBUF_LOCK;
+		/* As SO_SNDBUF does: the kernel doubles for bookkeeping. */
+		WRITE_ONCE(sk->sk_sndbuf, max_t(int, sndbuf * 2, SOCK_MIN_SNDBUF));
+		release_sock(sk);
+	}
+}
+
+void litepx_socket_reset(struct socket *sock)
+{
+	sock_no_linger(sock->sk);
+	sock_release(sock);
+}

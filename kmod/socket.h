@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Small socket helpers shared by listener.c and conn.c, and the module's
+ * workqueue. Kernel API differences stay in compat.h.
+ */
+#ifndef LITEPX_SOCKET_H
+#define LITEPX_SOCKET_H
+
+#include <linux/socket.h>
+#include <linux/workqueue.h>
+
+#include "config.h"
+
+struct sock;
+struct socket;
+
+/* Per-CPU (bound) workqueue running accept, relay and GC work. */
+extern struct workqueue_struct *litepx_wq;
+
+bool litepx_addr_equal(const struct litepx_addr *a,
+		       const struct litepx_addr *b);
+int litepx_sockaddr_fill(struct sockaddr_storage *ss,
+			 const struct litepx_addr *addr, u16 port);
+int litepx_kernel_bind(struct socket *sock, struct sockaddr_storage *ss,
+		       int len);
+int litepx_kernel_connect(struct socket *sock, struct sockaddr_storage *ss,
+			  int len);
+/* Both ends of an established socket, as the client sees them. */
+void litepx_sock_peer(const struct sock *sk, struct litepx_addr *addr,
+		      u16 *port);
+void litepx_sock_local(const struct sock *sk, struct litepx_addr *addr,
+		       u16 *port);
+void litepx_sock_set_options(struct sock *sk, u32 rcvbuf, u32 sndbuf);
+/* Closes with an RST instead of a FIN. */
+void litepx_socket_reset(struct socket *sock);
+
+#endif /* LITEPX_SOCKET_H */

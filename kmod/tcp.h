@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The TCP data path: listeners (listener.c) accept clients, connections
+ * (conn.c) dial the target and relay bytes between the two sockets with
+ * tcp_read_sock() and skb_send_sock_locked(), so payload pages move from
+ * one socket to the other without being copied into module memory.
+ */
+#ifndef LITEPX_TCP_H
+#define LITEPX_TCP_H
+
+#include <linux/list.h>
+#include <linux/types.h>
+
+struct litepx_config;
+struct litepx_net;
+struct litepx_route;
+struct netlink_ext_ack;
+struct seq_file;
+struct socket;
+
+/*
+ * Applying a config is two-phase so that it is all or nothing: prepare
+ * binds every new listener (and fails without side effects), commit
+ * switches over and cannot fail. Both run under ln->config_lock.
+ */
+struct litepx_tcp_change {
+	struct list_head created;
+};
+
+int litepx_tcp_prepare(struct litepx_net *ln, const struct litepx_config *cfg,
+		       struct litepx_tcp_change *change,
+		       struct netlink_ext_ack *extack);
+void litepx_tcp_abort(struct litepx_net *ln, struct litepx_tcp_change *change);
+void litepx_tcp_commit(struct litepx_net *ln,
+		       struct litepx_tcp_change *change);
+
+/* Listener to connection: a new client arrived on route. */
+void litepx_conn_accept(struct litepx_net *ln, struct litepx_route *route,
+			struct socket *client);
+
+void litepx_tcp_net_init(struct litepx_net *ln);
+void litepx_tcp_net_exit(struct litepx_net *ln);
+void litepx_conn_show_all(struct seq_file *seq, struct litepx_net *ln);
+u32 litepx_listener_count(struct litepx_net *ln);
+
+int litepx_tcp_init(void);
+void litepx_tcp_uninit(void);
+
+#endif /* LITEPX_TCP_H */

@@ -1,0 +1,922 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The TCP relay end to end, IPv4 and IPv6: client, proxy and target hosts
+ * in their own network namespaces (tests/kernel/topo.sh), litepx loaded in
+ * the proxy's. Every transfer is checked byte for byte against a
+ * generator both ends can replay. Needs root and litepx.ko loaded.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <netinet/tcp.h>
+
+#include "kselftest_harness.h"
+#include "../../userspace/config.h"
+#include "../../userspace/netlink.h"
+
+#define LISTEN_PORT	8000
+#define TARGET_PORT	9000
+#define MIB		(1024 * 1024)
+
+/* Byte off of the stream seed: both ends can compute it independently. */
+static uint8_t pattern_byte(uint64_t seed, uint64_t off)
+{
+	uint64_t x = seed ^ ((off >> 3) * 0x9E3779B97F4A7C15ULL);
+
+	x ^= x >> 31;
+	x *= 0xBF58476D1CE4E5B9ULL;
+	x ^= x >> 27;
+	return x >> ((off & 7) * 8);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct stream {
+	int fd;
+	uint64_t seed;
+	size_t len;		/* bytes to send, or expected */
+	bool shut_after;	/* sender: shutdown(SHUT_WR) when done */
+	unsigned int rnd;	/* sender: chunk sizes */
+	useconds_t pause;	/* pause between chunks */
+	size_t done;
+	size_t bad_at;		/* receiver: first mismatch + 1, 0 if none */
+	int err;
+};
+
+static void *send_stream(void *arg)
+{
+	struct stream *st = arg;
+	static __thread uint8_t buf[65536];
+	size_t chunk, i;
+	ssize_t n;
+
+	while (st->done < st->len) {
+		chunk = 1 + rand_r(&st->rnd) % sizeof(buf);
+		if (chunk > st->len - st->done)
+			chunk = st->len - st->done;
+		for (i = 0; i < chunk; i++)
+			buf[i] = pattern_byte(st->seed, st->done + i);
+		for (i = 0; i < chunk; i += n) {
+			n = write(st->fd, buf + i, chunk - i);
+			if (n <= 0) {
+				st->err = n < 0 ? errno : EPIPE;
+				return NULL;
+			}
+		}
+		st->done += chunk;
+		if (st->pause)
+			usleep(st->pause);
+	}
+	if (st->shut_after)
+		shutdown(st->fd, SHUT_WR);
+	return NULL;
+}
+
+/* Reads to EOF, checking every byte; err is set on a read error. */
+static void *recv_stream(void *arg)
+{
+	struct stream *st = arg;
+	static __thread uint8_t buf[65536];
+	ssize_t n, i;
+
+	for (;;) {
+		n = read(st->fd, buf, sizeof(buf));
+		if (n == 0)
+			return NULL;
+		if (n < 0) {
+			st->err = errno;
+			return NULL;
+		}
+		for (i = 0; i < n && !st->bad_at; i++)
+			if (buf[i] != pattern_byte(st->seed, st->done + i))
+				st->bad_at = st->done + i + 1;
+		st->done += n;
+		if (st->pause)
+			usleep(st->pause);
+	}
+}
+
+static int enter(int nsfd)
+{
+	return setns(nsfd, CLONE_NEWNET);
+}
+
+static socklen_t make_addr(struct sockaddr_storage *ss, int family,
+			   const char *text, uint16_t port)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (void *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		inet_pton(AF_INET, text, &sin->sin_addr);
+		return sizeof(*sin);
+	}
+	struct sockaddr_in6 *sin6 = (void *)ss;
+
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(port);
+	inet_pton(AF_INET6, text, &sin6->sin6_addr);
+	return sizeof(*sin6);
+}
+
+static int listen_in(int nsfd, int family, const char *addr, uint16_t port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(&ss, family, addr, port);
+	int fd, one = 1;
+
+	if (enter(nsfd))
+		return -1;
+	fd = socket(family, SOCK_STREAM, 0);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (fd < 0 || bind(fd, (void *)&ss, len) || listen(fd, 4096))
+		return -1;
+	return fd;
+}
+
+static int connect_in(int nsfd, int family, const char *addr, uint16_t port)
+{
+	struct timeval tv = { .tv_sec = 10 };
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(&ss, family, addr, port);
+	int fd;
+
+	if (enter(nsfd))
+		return -1;
+	fd = socket(family, SOCK_STREAM, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (void *)&ss, len)) {
+		int err = errno;
+
+		close(fd);
+		return -err;
+	}
+	return fd;
+}
+
+static int accept_timeout(int lfd, int ms)
+{
+	struct pollfd p = { .fd = lfd, .events = POLLIN };
+	struct timeval tv = { .tv_sec = 10 };
+	int fd;
+
+	if (poll(&p, 1, ms) != 1)
+		return -1;
+	fd = accept(lfd, NULL, NULL);
+	if (fd >= 0) {
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	}
+	return fd;
+}
+
+/* Reads until EOF or error: returns 0 on EOF, -errno on error. */
+static int wait_closed(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char buf[4096];
+	ssize_t n;
+	long end = now_ms() + ms;
+
+	while (now_ms() < end) {
+		if (poll(&p, 1, end - now_ms()) != 1)
+			break;
+		n = read(fd, buf, sizeof(buf));
+		if (n == 0)
+			return 0;
+		if (n < 0 && errno != EAGAIN)
+			return -errno;
+	}
+	return 1;
+}
+
+/*
+ * A client the proxy accepts and then resets: connect() itself may
+ * already report the reset when it arrives before the caller runs.
+ */
+static int refused(int fd)
+{
+	int err;
+
+	if (fd < 0)
+		return fd == -ECONNRESET ? 0 : fd;
+	err = wait_closed(fd, 5000);
+	close(fd);
+	return err == -ECONNRESET ? 0 : -1;
+}
+
+static int echo_once(int cfd, int tfd)
+{
+	char c = 'x', d = 0;
+
+	if (write(cfd, &c, 1) != 1 || read(tfd, &d, 1) != 1 || d != c)
+		return -1;
+	if (write(tfd, &d, 1) != 1 || read(cfd, &c, 1) != 1 || c != d)
+		return -1;
+	return 0;
+}
+
+FIXTURE(tcp)
+{
+	char suffix[16];
+	int cli, px, tgt;
+	int lfd;		/* the target's listening socket */
+	struct lpx_nl *nl;
+	struct lpx_config cfg;
+};
+
+FIXTURE_VARIANT(tcp)
+{
+	int family;
+	const char *client;
+	const char *proxy;
+	const char *target;
+	const char *silent;
+};
+
+FIXTURE_VARIANT_ADD(tcp, ipv4)
+{
+	.family = AF_INET,
+	.client = "192.0.2.1",
+	.proxy = "192.0.2.2",
+	.target = "198.51.100.2",
+	.silent = "198.51.100.77",
+};
+
+FIXTURE_VARIANT_ADD(tcp, ipv6)
+{
+	.family = AF_INET6,
+	.client = "2001:db8:1::1",
+	.proxy = "2001:db8:1::2",
+	.target = "2001:db8:2::2",
+	.silent = "2001:db8:2::77",
+};
+
+static int open_ns(const char *kind, const char *suffix)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/run/netns/%s-%s", kind, suffix);
+	return open(path, O_RDONLY);
+}
+
+static void set_dest(struct lpx_addr *a, int family, const char *text)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = family;
+	inet_pton(family, text, family == AF_INET ? (void *)&a->v4 :
+						    (void *)&a->v6);
+}
+
+FIXTURE_SETUP(tcp)
+{
+	struct lpx_route *r;
+	char cmd[128];
+
+	snprintf(self->suffix, sizeof(self->suffix), "%x%x", getpid(),
+		 (unsigned int)now_ms());
+	snprintf(cmd, sizeof(cmd), "sh tests/kernel/topo.sh up %s",
+		 self->suffix);
+	ASSERT_EQ(0, system(cmd));
+	self->cli = open_ns("cli", self->suffix);
+	self->px = open_ns("px", self->suffix);
+	self->tgt = open_ns("tgt", self->suffix);
+	ASSERT_GE(self->cli, 0);
+	ASSERT_GE(self->px, 0);
+	ASSERT_GE(self->tgt, 0);
+	self->lfd = listen_in(self->tgt, variant->family, variant->target,
+			      TARGET_PORT);
+	ASSERT_GE(self->lfd, 0);
+	ASSERT_EQ(0, enter(self->px));
+	ASSERT_EQ(0, lpx_nl_open(&self->nl));
+
+	memset(&self->cfg, 0, sizeof(self->cfg));
+	self->cfg.opts.worker_threads = 0;
+	self->cfg.opts.idle_timeout_ms = 60000;
+	self->cfg.opts.connect_timeout_ms = 5000;
+	self->cfg.opts.shutdown_timeout_ms = 60000;
+	self->cfg.opts.log_level = LITEPX_LOG_DEBUG;
+	self->cfg.opts.ipv6_prefix = 64;
+	self->cfg.opts.rcvbuf = 256 * 1024;
+	self->cfg.opts.sndbuf = 256 * 1024;
+	self->cfg.routes = calloc(2, sizeof(*self->cfg.routes));
+	ASSERT_NE(NULL, self->cfg.routes);
+	self->cfg.nroutes = 1;
+	r = &self->cfg.routes[0];
+	r->id = 1;
+	r->protocols = LITEPX_PROTO_TCP;
+	r->port_from = LISTEN_PORT;
+	r->port_to = LISTEN_PORT;
+	r->dest_port = TARGET_PORT;
+	r->dest_host = strdup(variant->target);
+	set_dest(&r->dests[0], variant->family, variant->target);
+	r->ndests = 1;
+}
+
+FIXTURE_TEARDOWN(tcp)
+{
+	char cmd[128];
+
+	if (self->nl) {
+		lpx_nl_flush(self->nl);
+		lpx_nl_close(self->nl);
+	}
+	lpx_config_free(&self->cfg);
+	snprintf(cmd, sizeof(cmd), "sh tests/kernel/topo.sh down %s",
+		 self->suffix);
+	if (system(cmd))
+		TH_LOG("topology teardown failed");
+}
+
+static int load(struct _test_data_tcp *self)
+{
+	int err = lpx_nl_config_set(self->nl, &self->cfg);
+
+	if (err)
+		fprintf(stderr, "# load: %d %s\n", err,
+			lpx_nl_last_error(self->nl)->msg);
+	return err;
+}
+
+static int client(struct _test_data_tcp *self,
+		  const struct _fixture_variant_tcp *variant, uint16_t port)
+{
+	return connect_in(self->cli, variant->family, variant->proxy, port);
+}
+
+/*
+ * Field n (0-based) of route id's line in /proc/litepx/routes, read in
+ * the proxy's namespace. Counters start at field 10: active, conns,
+ * bytes_to_target, bytes_to_client, refused_conn_limit, refused_ip_limit,
+ * connect_failures, connect_timeouts, idle_timeouts, shutdown_timeouts,
+ * resets.
+ */
+enum {
+	F_ACTIVE = 10, F_CONNS, F_BYTES_UP, F_BYTES_DOWN, F_REFUSED_CONN,
+	F_REFUSED_IP, F_CONNECT_FAIL, F_CONNECT_TIMEOUT, F_IDLE_TIMEOUT,
+	F_SHUTDOWN_TIMEOUT, F_RESETS,
+};
+
+static long long route_field(int px, unsigned int id, int field)
+{
+	char line[1024], *tok, *save;
+	long long value = -1;
+	FILE *f;
+	int i;
+
+	if (enter(px))
+		return -1;
+	f = fopen("/proc/litepx/routes", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (strtoul(line, NULL, 10) != id)
+			continue;
+		tok = strtok_r(line, " \n", &save);
+		for (i = 0; tok && i < field; i++)
+			tok = strtok_r(NULL, " \n", &save);
+		if (tok)
+			value = strtoll(tok, NULL, 10);
+		break;
+	}
+	fclose(f);
+	return value;
+}
+
+/* Polls until route id's field equals want; returns the last value. */
+static long long wait_field(int px, unsigned int id, int field,
+			    long long want, int ms)
+{
+	long end = now_ms() + ms;
+	long long v;
+
+	while ((v = route_field(px, id, field)) != want && now_ms() < end)
+		usleep(20000);
+	return v;
+}
+
+static void run_pair(struct stream *a, struct stream *b,
+		     void *(*fa)(void *), void *(*fb)(void *))
+{
+	pthread_t ta, tb;
+
+	pthread_create(&ta, NULL, fa, a);
+	pthread_create(&tb, NULL, fb, b);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+}
+
+TEST_F(tcp, bulk_both_ways_at_once)
+{
+	struct stream up_tx = { .seed = 1, .len = 24 * MIB, .rnd = 7,
+				.shut_after = true };
+	struct stream down_tx = { .seed = 2, .len = 24 * MIB, .rnd = 9,
+				  .shut_after = true };
+	struct stream up_rx = { .seed = 1 }, down_rx = { .seed = 2 };
+	pthread_t t[4];
+	int cfd, tfd;
+
+	ASSERT_EQ(0, load(self));
+	cfd = client(self, variant, LISTEN_PORT);
+	ASSERT_GE(cfd, 0);
+	tfd = accept_timeout(self->lfd, 5000);
+	ASSERT_GE(tfd, 0);
+	up_tx.fd = cfd;
+	up_rx.fd = tfd;
+	down_tx.fd = tfd;
+	down_rx.fd = cfd;
+	pthread_create(&t[0], NULL, send_stream, &up_tx);
+	pthread_create(&t[1], NULL, recv_stream, &up_rx);
+	pthread_create(&t[2], NULL, send_stream, &down_tx);
+	pthread_create(&t[3], NULL, recv_stream, &down_rx);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	EXPECT_EQ(0, up_tx.err);
+	EXPECT_EQ(0, down_tx.err);
+	EXPECT_EQ(0, up_rx.err);
+	EXPECT_EQ(0, down_rx.err);
+	EXPECT_EQ(up_tx.len, up_rx.done);
+	EXPECT_EQ(down_tx.len, down_rx.done);
+	EXPECT_EQ(0, up_rx.bad_at);
+	EXPECT_EQ(0, down_rx.bad_at);
+	close(cfd);
+	close(tfd);
+	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 5000));
+	EXPECT_EQ(1, route_field(self->px, 1, F_CONNS));
+	EXPECT_EQ(up_tx.len, route_field(self->px, 1, F_BYTES_UP));
+	EXPECT_EQ(down_tx.len, route_field(self->px, 1, F_BYTES_DOWN));
+	EXPECT_EQ(0, route_field(self->px, 1, F_RESETS));
+}
+
+TEST_F(tcp, many_small_exchanges_and_connections)
+{
+	unsigned int rnd = 3, i, j, n;
+	char msg[256], got[256];
+	int cfd, tfd;
+
+	ASSERT_EQ(0, load(self));
+	for (j = 0; j < 40; j++) {
+		cfd = client(self, variant, LISTEN_PORT);
+		ASSERT_GE(cfd, 0);
+		tfd = accept_timeout(self->lfd, 5000);
+		ASSERT_GE(tfd, 0);
+		for (i = 0; i < (j ? 5 : 500); i++) {
+			n = 1 + rand_r(&rnd) % sizeof(msg);
+			memset(msg, 'a' + i % 26, n);
+			ASSERT_EQ(n, write(cfd, msg, n));
+			ASSERT_EQ(n, recv(tfd, got, n, MSG_WAITALL));
+			ASSERT_EQ(0, memcmp(msg, got, n));
+			ASSERT_EQ(n, write(tfd, got, n));
+			ASSERT_EQ(n, recv(cfd, msg, n, MSG_WAITALL));
+			ASSERT_EQ(0, memcmp(msg, got, n));
+		}
+		close(cfd);
+		EXPECT_EQ(0, wait_closed(tfd, 5000));
+		close(tfd);
+	}
+	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 5000));
+	EXPECT_EQ(40, route_field(self->px, 1, F_CONNS));
+}
+
+/* The client finishes first; the target answers after seeing EOF. */
+TEST_F(tcp, half_close_client_first)
+{
+	struct stream req_tx = { .seed = 5, .len = 300000, .rnd = 1,
+				 .shut_after = true };
+	struct stream req_rx = { .seed = 5 };
+	struct stream resp_tx = { .seed = 6, .len = 400000, .rnd = 2,
+				  .shut_after = true };
+	struct stream resp_rx = { .seed = 6 };
+	int cfd, tfd;
+
+	ASSERT_EQ(0, load(self));
+	cfd = client(self, variant, LISTEN_PORT);
+	ASSERT_GE(cfd, 0);
+	tfd = accept_timeout(self->lfd, 5000);
+	ASSERT_GE(tfd, 0);
+	req_tx.fd = cfd;
+	req_rx.fd = tfd;
+	run_pair(&req_tx, &req_rx, send_stream, recv_stream);
+	EXPECT_EQ(req_tx.len, req_rx.done);
+	EXPECT_EQ(0, req_rx.bad_at);
+	/* The request's EOF arrived, and the other way is still open. */
+	resp_tx.fd = tfd;
+	resp_rx.fd = cfd;
+	run_pair(&resp_tx, &resp_rx, send_stream, recv_stream);
+	EXPECT_EQ(resp_tx.len, resp_rx.done);
+	EXPECT_EQ(0, resp_rx.bad_at);
+	EXPECT_EQ(0, resp_rx.err);
+	close(cfd);
+	close(tfd);
+	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 5000));
+	EXPECT_EQ(0, route_field(self->px, 1, F_RESETS));
+}
+
+/* The target finishes first; the client keeps sending afterwards. */
+TEST_F(tcp, half_close_target_first)
+{
+	struct stream a_tx = { .seed = 7, .len = 200000, .rnd = 4,
+			       .shut_after = true };
+	struct stream a_rx = { .seed = 7 };
+	struct stream b_tx = { .seed = 8, .len = 500000, .rnd = 5,
+			       .shut_after = true };
+	struct stream b_rx = { .seed = 8 };
+	int cfd, tfd;
+
+	ASSERT_EQ(0, load(self));
+	cfd = client(self, variant, LISTEN_PORT);
+	ASSERT_GE(cfd, 0);
+	tfd = accept_timeout(self->lfd, 5000);
+	ASSERT_GE(tfd, 0);
+	a_tx.fd = tfd;
+	a_rx.fd = cfd;
+	run_pair(&a_tx, &a_rx, send_stream, recv_stream);
+	EXPECT_EQ(a_tx.len, a_rx.done);
+	EXPECT_EQ(0, a_rx.bad_at);
+	b_tx.fd = cfd;
+	b_rx.fd = tfd;
+	run_pair(&b_tx, &b_rx, send_stream, recv_stream);
+	EXPECT_EQ(b_tx.len, b_rx.done);
+	EXPECT_EQ(0, b_rx.bad_at);
+	close(cfd);
+	close(tfd);
+	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 5000));
+}
+
+/*
+ * A target that reads nothing: the client must stall after a bounded
+ * amount (socket buffers along the path), not after everything, and the
+ * bytes must all arrive once the target reads.
+ */
+TEST_F(tcp, slow_reader_gets_backpressure)
+{
+	struct stream rx = { .seed = 11, .pause = 2000 };
+	size_t sent = 0, total = 64 * MIB, i, chunk;
+	static uint8_t buf[65536];
+	struct pollfd p;
+	pthread_t t;
+	int cfd, tfd;
+	ssize_t n;
+
+	self->cfg.opts.rcvbuf = 64 * 1024;
+	self->cfg.opts.sndbuf = 64 * 1024;
+	ASSERT_EQ(0, load(self));
+	cfd = client(self, variant, LISTEN_PORT);
+	ASSERT_GE(cfd, 0);
+	tfd = accept_timeout(self->lfd, 5000);
+	ASSERT_GE(tfd, 0);
+	fcntl(cfd, F_SETFL, O_NONBLOCK);
+	p.fd = cfd;
+	p.events = POLLOUT;
+	while (sent < total) {
+		chunk = total - sent < sizeof(buf) ? total - sent : sizeof(buf);
+		for (i = 0; i < chunk; i++)
+			buf[i] = pattern_byte(11, sent + i);
+		n = write(cfd, buf, chunk);
+		if (n > 0) {
+			sent += n;
+			continue;
+		}
+		ASSERT_EQ(EAGAIN, errno);
+		if (poll(&p, 1, 1500) == 0)
+			break;
+	}
+	TH_LOG("stalled after %zu bytes", sent);
+	EXPECT_LT(sent, 24 * MIB);
+	/* Now read slowly, then fast, and get every byte. */
+	fcntl(cfd, F_SETFL, 0);
+	rx.fd = tfd;
+	pthread_create(&t, NULL, recv_stream, &rx);
+	while (sent < total) {
+		chunk = total - sent < sizeof(buf) ? total - sent : sizeof(buf);
+		for (i = 0; i < chunk; i++)
+			buf[i] = pattern_byte(11, sent + i);
+		for (i = 0; i < chunk; i += n) {
+			n = write(cfd, buf + i, chunk - i);
+			ASSERT_GT(n, 0);
+		}
+		sent += chunk;
+		if (sent > 32 * MIB)
+			rx.pause = 0;
+	}
+	shutdown(cfd, SHUT_WR);
+	pthread_join(t, NULL);
+	EXPECT_EQ(total, rx.done);
+	EXPECT_EQ(0, rx.bad_at);
+	close(cfd);
+	close(tfd);
+}
+
+TEST_F(tcp, target_refuses)
+{
+	int cfd;
+
+	self->cfg.routes[0].dest_port = TARGET_PORT + 1;
+	ASSERT_EQ(0, load(self));
+	EXPECT_EQ(0, refused(client(self, variant, LISTEN_PORT)));
+	EXPECT_EQ(1, wait_field(self->px, 1, F_CONNECT_FAIL, 1, 3000));
+	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 3000));
+}
+
+TEST_F(tcp, silent_target_times_out)
+{
+	long start;
+	int cfd;
+
+	set_dest(&self->cfg.routes[0].dests[0], variant->family,
+		 variant->silent);
+	self->cfg.routes[0].connect_timeout_ms = 400;
+	ASSERT_EQ(0, load(self));
+	start = now_ms();
+	cfd = client(self, variant, LISTEN_PORT);
+	ASSERT_GE(cfd, 0);
+	EXPECT_EQ(-ECONNRESET, wait_closed(cfd, 5000));
+	TH_LOG("reset after %ld ms", now_ms() - start);
+	EXPECT_GE(now_ms() - start, 350);
+	close(cfd);
+	EXPECT_EQ(1, wait_field(self->px, 1, F_CONNECT_TIMEOUT, 1, 3000));
+}
+
+TEST_F(tcp, fails_over_to_next_address)
+{
+	struct lpx_route *r = &self->cfg.routes[0];
+	int cfd, tfd;
+
+	r->dests[1] = r->dests[0];
+	set_dest(&r->dests[0], variant->family, variant->silent);
+	r->ndests = 2;
+	r->connect_timeout_ms = 300;
+	ASSERT_EQ(0, load(self));
+	cfd = client(self, variant, LISTEN_PORT);
+	ASSERT_GE(cfd, 0);
+	tfd = accept_timeout(self->lfd, 5000);
+	ASSERT_GE(tfd, 0);
+	EXPECT_EQ(0, echo_once(cfd, tfd));
+	EXPECT_EQ(1, route_field(self->px, 1, F_CONNECT_TIMEOUT));
+	close(cfd);
+	close(tfd);
+}
+
+TEST_F(tcp, idle_connection_is_closed)
+{
+	long start;
+	int cfd, tfd;
+
+	self->cfg.routes[0].idle_timeout_ms = 500;
+	ASSERT_EQ(0, load(self));
+	cfd = client(self, variant, LISTEN_PORT);
+	ASSERT_GE(cfd, 0);
+	tfd = accept_timeout(self->lfd, 5000);
+	ASSERT_GE(tfd, 0);
+	ASSERT_EQ(0, echo_once(cfd, tfd));
+	start = now_ms();
+	EXPECT_EQ(-ECONNRESET, wait_closed(cfd, 5000));
+	EXPECT_GE(now_ms() - start, 450);
+	EXPECT_EQ(-ECONNRESET, wait_closed(tfd, 5000));
+	EXPECT_EQ(1, wait_field(self->px, 1, F_IDLE_TIMEOUT, 1, 3000));
+	close(cfd);
+	close(tfd);
+}
+
+/* Opens n relayed connections, each proven by an echo. */
+static int open_many(struct _test_data_tcp *self,
+		     const struct _fixture_variant_tcp *variant, int *cfds,
+		     int *tfds, int n)
+{
+	for (int i = 0; i < n; i++) {
+		cfds[i] = client(self, variant, LISTEN_PORT);
+		tfds[i] = accept_timeout(self->lfd, 5000);
+		if (cfds[i] < 0 || tfds[i] < 0 || echo_once(cfds[i], tfds[i]))
+			return -1;
+	}
+	return 0;
+}
+
+TEST_F(tcp, per_source_limit)
+{
+	int cfds[3], tfds[3], again;
+
+	self->cfg.opts.tcp_conn_ip_limit = 3;
+	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, open_many(self, variant, cfds, tfds, 3));
+	EXPECT_EQ(0, refused(client(self, variant, LISTEN_PORT)));
+	EXPECT_EQ(1, route_field(self->px, 1, F_REFUSED_IP));
+	EXPECT_EQ(3, route_field(self->px, 1, F_ACTIVE));
+	/* One leaves: there is room for exactly one again. */
+	close(cfds[0]);
+	close(tfds[0]);
+	EXPECT_EQ(2, wait_field(self->px, 1, F_ACTIVE, 2, 5000));
+	again = client(self, variant, LISTEN_PORT);
+	ASSERT_GE(again, 0);
+	tfds[0] = accept_timeout(self->lfd, 5000);
+	ASSERT_GE(tfds[0], 0);
+	EXPECT_EQ(0, echo_once(again, tfds[0]));
+	close(again);
+	for (int i = 0; i < 3; i++) {
+		if (i)
+			close(cfds[i]);
+		close(tfds[i]);
+	}
+}
+
+TEST_F(tcp, total_limit)
+{
+	int cfds[2], tfds[2];
+
+	self->cfg.opts.tcp_conn_limit = 2;
+	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, open_many(self, variant, cfds, tfds, 2));
+	EXPECT_EQ(0, refused(client(self, variant, LISTEN_PORT)));
+	EXPECT_EQ(1, route_field(self->px, 1, F_REFUSED_CONN));
+	for (int i = 0; i < 2; i++) {
+		close(cfds[i]);
+		close(tfds[i]);
+	}
+}
+
+/* An independent reading of proxy-protocol.txt, section 2.1. */
+static int parse_v1(const char *line, int family, char *src, char *dst,
+		    unsigned int *sport, unsigned int *dport)
+{
+	char proto[8];
+
+	if (sscanf(line, "PROXY %7s %63s %63s %u %u\r\n", proto, src, dst,
+		   sport, dport) != 5)
+		return -1;
+	if (strcmp(proto, family == AF_INET ? "TCP4" : "TCP6"))
+		return -1;
+	return strstr(line, "\r\n") ? 0 : -1;
+}
+
+static int read_line(int fd, char *buf, size_t len)
+{
+	size_t i = 0;
+
+	while (i + 1 < len && read(fd, buf + i, 1) == 1)
+		if (buf[i++] == '\n')
+			break;
+	buf[i] = '\0';
+	return i;
+}
+
+static uint16_t local_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	getsockname(fd, (void *)&ss, &len);
+	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+static bool same_ip(int family, const char *a, const char *b)
+{
+	uint8_t x[16], y[16];
+
+	return inet_pton(family, a, x) == 1 && inet_pton(family, b, y) == 1 &&
+	       !memcmp(x, y, family == AF_INET ? 4 : 16);
+}
+
+TEST_F(tcp, proxy_protocol_v1)
+{
+	char line[128], src[64], dst[64];
+	unsigned int sport, dport;
+	int cfd, tfd;
+
+	self->cfg.routes[0].proxy_protocol = LITEPX_PROXY_V1;
+	ASSERT_EQ(0, load(self));
+	cfd = client(self, variant, LISTEN_PORT);
+	ASSERT_GE(cfd, 0);
+	tfd = accept_timeout(self->lfd, 5000);
+	ASSERT_GE(tfd, 0);
+	ASSERT_GT(read_line(tfd, line, sizeof(line)), 0);
+	TH_LOG("header: %s", line);
+	ASSERT_EQ(0, parse_v1(line, variant->family, src, dst, &sport,
+			      &dport));
+	EXPECT_TRUE(same_ip(variant->family, variant->client, src));
+	EXPECT_TRUE(same_ip(variant->family, variant->proxy, dst));
+	EXPECT_EQ(local_port(cfd), sport);
+	EXPECT_EQ(LISTEN_PORT, dport);
+	EXPECT_EQ(0, echo_once(cfd, tfd));
+	close(cfd);
+	close(tfd);
+}
+
+/* proxy-protocol.txt section 2.2: signature, version/command, family. */
+TEST_F(tcp, proxy_protocol_v2)
+{
+	static const uint8_t sig[12] = "\r\n\r\n\0\r\nQUIT\n";
+	size_t alen = variant->family == AF_INET ? 4 : 16;
+	uint8_t hdr[16], addrs[36], want[16];
+	int cfd, tfd;
+
+	self->cfg.routes[0].proxy_protocol = LITEPX_PROXY_V2;
+	ASSERT_EQ(0, load(self));
+	cfd = client(self, variant, LISTEN_PORT);
+	ASSERT_GE(cfd, 0);
+	tfd = accept_timeout(self->lfd, 5000);
+	ASSERT_GE(tfd, 0);
+	ASSERT_EQ(16, recv(tfd, hdr, 16, MSG_WAITALL));
+	EXPECT_EQ(0, memcmp(hdr, sig, 12));
+	EXPECT_EQ(0x21, hdr[12]);
+	EXPECT_EQ(variant->family == AF_INET ? 0x11 : 0x21, hdr[13]);
+	ASSERT_EQ(2 * alen + 4, (size_t)(hdr[14] << 8 | hdr[15]));
+	ASSERT_EQ(2 * alen + 4, recv(tfd, addrs, 2 * alen + 4, MSG_WAITALL));
+	inet_pton(variant->family, variant->client, want);
+	EXPECT_EQ(0, memcmp(addrs, want, alen));
+	inet_pton(variant->family, variant->proxy, want);
+	EXPECT_EQ(0, memcmp(addrs + alen, want, alen));
+	EXPECT_EQ(local_port(cfd), addrs[2 * alen] << 8 | addrs[2 * alen + 1]);
+	EXPECT_EQ(LISTEN_PORT, addrs[2 * alen + 2] << 8 | addrs[2 * alen + 3]);
+	EXPECT_EQ(0, echo_once(cfd, tfd));
+	close(cfd);
+	close(tfd);
+}
+
+/* A reload that keeps route 1 must not disturb its live connection. */
+TEST_F(tcp, reload_keeps_unchanged_route)
+{
+	struct stream tx = { .seed = 21, .len = 8 * MIB, .rnd = 3,
+			     .shut_after = true, .pause = 500 };
+	struct stream rx = { .seed = 21 };
+	struct lpx_route *r2;
+	pthread_t ta, tb;
+	int cfd, tfd, i;
+
+	ASSERT_EQ(0, load(self));
+	cfd = client(self, variant, LISTEN_PORT);
+	ASSERT_GE(cfd, 0);
+	tfd = accept_timeout(self->lfd, 5000);
+	ASSERT_GE(tfd, 0);
+	tx.fd = cfd;
+	rx.fd = tfd;
+	pthread_create(&ta, NULL, send_stream, &tx);
+	pthread_create(&tb, NULL, recv_stream, &rx);
+	r2 = &self->cfg.routes[1];
+	*r2 = self->cfg.routes[0];
+	r2->id = 2;
+	r2->port_from = r2->port_to = LISTEN_PORT + 1;
+	r2->dest_host = strdup(variant->target);
+	r2->description = NULL;
+	self->cfg.nroutes = 2;
+	for (i = 0; i < 5; i++) {
+		usleep(100000);
+		self->cfg.routes[1].idle_timeout_ms = 1000 + i;
+		ASSERT_EQ(0, load(self));
+	}
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	EXPECT_EQ(tx.len, rx.done);
+	EXPECT_EQ(0, rx.bad_at);
+	EXPECT_EQ(0, tx.err);
+	close(cfd);
+	close(tfd);
+	/* The kept route's counters carried over the reloads. */
+	EXPECT_EQ(1, route_field(self->px, 1, F_CONNS));
+	EXPECT_EQ(0, route_field(self->px, 1, F_RESETS));
+}
+
+TEST_F(tcp, removed_route_stops_accepting_and_drains)
+{
+	int cfd, tfd, late;
+
+	self->cfg.opts.shutdown_timeout_ms = 500;
+	ASSERT_EQ(0, load(self));
+	cfd = client(self, variant, LISTEN_PORT);
+	ASSERT_GE(cfd, 0);
+	tfd = accept_timeout(self->lfd, 5000);
+	ASSERT_GE(tfd, 0);
+	ASSERT_EQ(0, echo_once(cfd, tfd));
+	self->cfg.routes[0].port_from = self->cfg.routes[0].port_to =
+		LISTEN_PORT + 2;
+	ASSERT_EQ(0, load(self));
+	late = client(self, variant, LISTEN_PORT);
+	EXPECT_LT(late, 0);
+	/* Still relaying until the drain deadline, then reset. */
+	EXPECT_EQ(0, echo_once(cfd, tfd));
+	EXPECT_EQ(-ECONNRESET, wait_closed(cfd, 5000));
+	close(cfd);
+	close(tfd);
+}
+
+TEST_HARNESS_MAIN
