@@ -22,7 +22,6 @@
 #include <net/ipv6.h>
 #include <net/sock.h>
 #include <net/tcp.h>
-#include <linux/seq_file.h>
 
 #include "config.h"
 #include "pernet.h"
@@ -34,12 +33,11 @@
 #define RELAY_BUDGET		(256 * 1024)
 #define GC_INTERVAL		(HZ / 10)
 
-enum conn_state {
-	CONN_NEW,			/* accepted, not yet set up */
-	CONN_CONNECTING,
-	CONN_RELAYING,
-	CONN_CLOSED,
-};
+/* enum litepx_conn_state from the uapi header, shorter. */
+#define CONN_NEW	LITEPX_CONN_NEW		/* accepted, not yet set up */
+#define CONN_CONNECTING	LITEPX_CONN_CONNECTING
+#define CONN_RELAYING	LITEPX_CONN_RELAYING
+#define CONN_CLOSED	LITEPX_CONN_CLOSED
 
 /* Why a connection was asked to end from outside its work. */
 enum conn_kill {
@@ -77,7 +75,7 @@ struct litepx_conn {
 	struct work_struct work;
 	refcount_t refs;		/* one while open, one per queued work */
 	int cpu;
-	enum conn_state state;		/* written by the work only */
+	enum litepx_conn_state state;	/* written by the work only */
 	enum conn_kill kill;		/* set by GC and exit */
 	u32 dest_index;
 	bool client_eof;		/* client's FIN passed to the target */
@@ -689,7 +687,7 @@ static enum conn_kill conn_expired(struct litepx_conn *c, unsigned long now)
 {
 	unsigned long drain = READ_ONCE(c->route->drain_start);
 	unsigned long half = READ_ONCE(c->half_closed);
-	enum conn_state state = READ_ONCE(c->state);
+	enum litepx_conn_state state = READ_ONCE(c->state);
 
 	if (state == CONN_NEW || state == CONN_CONNECTING)
 		return time_after(now, READ_ONCE(c->started) +
@@ -751,42 +749,46 @@ void litepx_tcp_net_exit(struct litepx_net *ln)
 	cancel_delayed_work_sync(&ln->gc_work);
 }
 
-static const char * const state_names[] = {
-	[CONN_NEW] = "new",
-	[CONN_CONNECTING] = "connecting",
-	[CONN_RELAYING] = "relaying",
-	[CONN_CLOSED] = "closed",
-};
-
-static void show_conn(struct seq_file *seq, struct litepx_conn *c,
-		      unsigned long now)
+static void conn_info(const struct litepx_conn *c, unsigned long now,
+		      struct litepx_conn_info *info)
 {
-	u32 dest = min(READ_ONCE(c->dest_index), c->route->ndests - 1);
-	struct sockaddr_storage client, local, target;
+	const struct litepx_route *r = c->route;
+	u32 dest = min(READ_ONCE(c->dest_index), r->ndests - 1);
 
-	litepx_sockaddr_fill(&client, &c->client_addr, c->client_port);
-	litepx_sockaddr_fill(&local, &c->local_addr, c->local_port);
-	litepx_sockaddr_fill(&target, &c->route->dests[dest],
-			     c->route->dest_port +
-			     (c->local_port - c->route->port_from));
-	seq_printf(seq, "%u %pISpc %pISpc %pISpc %s %u %u %llu %llu\n",
-		   c->route->id, &client, &local, &target,
-		   state_names[READ_ONCE(c->state)],
-		   jiffies_to_msecs(now - c->started),
-		   jiffies_to_msecs(now - READ_ONCE(c->last_active)),
-		   READ_ONCE(c->to_target), READ_ONCE(c->to_client));
+	info->route_id = r->id;
+	info->state = READ_ONCE(c->state);
+	info->client = c->client_addr;
+	info->client_port = c->client_port;
+	info->local = c->local_addr;
+	info->local_port = c->local_port;
+	info->target = r->dests[dest];
+	info->target_port = r->dest_port + (c->local_port - r->port_from);
+	info->age_ms = jiffies_to_msecs(now - READ_ONCE(c->started));
+	info->idle_ms = jiffies_to_msecs(now - READ_ONCE(c->last_active));
+	info->to_target = READ_ONCE(c->to_target);
+	info->to_client = READ_ONCE(c->to_client);
 }
 
-void litepx_conn_show_all(struct seq_file *seq, struct litepx_net *ln)
+u32 litepx_conn_walk(struct litepx_net *ln, u32 skip,
+		     int (*fn)(const struct litepx_conn_info *info, void *arg),
+		     void *arg)
 {
+	struct litepx_conn_info info;
 	unsigned long now = jiffies;
 	struct litepx_conn *c;
+	u32 pos = 0;
 
-	seq_puts(seq, "route client local target state age_ms idle_ms bytes_to_target bytes_to_client\n");
 	spin_lock(&ln->conns_lock);
-	list_for_each_entry(c, &ln->conns, node)
-		show_conn(seq, c, now);
+	list_for_each_entry(c, &ln->conns, node) {
+		if (pos >= skip) {
+			conn_info(c, now, &info);
+			if (fn(&info, arg))
+				break;
+		}
+		pos++;
+	}
 	spin_unlock(&ln->conns_lock);
+	return pos;
 }
 
 int litepx_tcp_init(void)

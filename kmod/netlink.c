@@ -13,6 +13,7 @@
 #include "config.h"
 #include "netlink.h"
 #include "pernet.h"
+#include "tcp.h"
 
 static struct genl_family litepx_genl_family;
 
@@ -562,6 +563,31 @@ static int put_route_fields(struct sk_buff *skb,
 	return 0;
 }
 
+static int put_stats(struct sk_buff *skb, const struct litepx_route *route)
+{
+	struct litepx_route_counters sum;
+	struct nlattr *nest;
+	int i;
+
+	litepx_route_counters_sum(route, &sum);
+	nest = nla_nest_start(skb, LITEPX_ROUTE_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, LITEPX_STATS_A_ACTIVE,
+			atomic_read(&route->stats->active)))
+		goto err_cancel;
+	for (i = 0; i < __LITEPX_CNT_MAX; i++)
+		if (nla_put_u64_64bit(skb, LITEPX_STATS_A_CONNS + i, sum.v[i],
+				      LITEPX_STATS_A_PAD))
+			goto err_cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+
+err_cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
 static int put_route(struct sk_buff *skb, const struct litepx_config *cfg,
 		     const struct litepx_route *route)
 {
@@ -579,6 +605,8 @@ static int put_route(struct sk_buff *skb, const struct litepx_config *cfg,
 	for (i = 0; i < route->ndests; i++)
 		if (put_addr(skb, LITEPX_ROUTE_A_DEST, &route->dests[i]))
 			goto err_cancel;
+	if (put_stats(skb, route))
+		goto err_cancel;
 	nla_nest_end(skb, nest);
 	return 0;
 
@@ -655,6 +683,72 @@ static int litepx_nl_route_get_dumpit(struct sk_buff *skb,
 	return skb->len;
 }
 
+static int put_conn(struct sk_buff *skb, const struct litepx_conn_info *info)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, LITEPX_A_CONN);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, LITEPX_CONN_A_ROUTE_ID, info->route_id) ||
+	    nla_put_u8(skb, LITEPX_CONN_A_PROTOCOL, LITEPX_PROTO_TCP) ||
+	    put_addr(skb, LITEPX_CONN_A_CLIENT, &info->client) ||
+	    nla_put_u16(skb, LITEPX_CONN_A_CLIENT_PORT, info->client_port) ||
+	    put_addr(skb, LITEPX_CONN_A_LOCAL, &info->local) ||
+	    nla_put_u16(skb, LITEPX_CONN_A_LOCAL_PORT, info->local_port) ||
+	    put_addr(skb, LITEPX_CONN_A_TARGET, &info->target) ||
+	    nla_put_u16(skb, LITEPX_CONN_A_TARGET_PORT, info->target_port) ||
+	    nla_put_u8(skb, LITEPX_CONN_A_STATE, info->state) ||
+	    nla_put_u32(skb, LITEPX_CONN_A_AGE_MS, info->age_ms) ||
+	    nla_put_u32(skb, LITEPX_CONN_A_IDLE_MS, info->idle_ms) ||
+	    nla_put_u64_64bit(skb, LITEPX_CONN_A_BYTES_TO_TARGET,
+			      info->to_target, LITEPX_CONN_A_PAD) ||
+	    nla_put_u64_64bit(skb, LITEPX_CONN_A_BYTES_TO_CLIENT,
+			      info->to_client, LITEPX_CONN_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+struct conn_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+};
+
+static int dump_one_conn(const struct litepx_conn_info *info, void *arg)
+{
+	struct conn_dump *d = arg;
+	void *hdr;
+
+	hdr = genlmsg_put(d->skb, NETLINK_CB(d->cb->skb).portid,
+			  d->cb->nlh->nlmsg_seq, &litepx_genl_family,
+			  NLM_F_MULTI, LITEPX_CMD_CONN_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (put_conn(d->skb, info)) {
+		genlmsg_cancel(d->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(d->skb, hdr);
+	return 0;
+}
+
+/*
+ * Connections come and go between the parts of a dump, so a resumed dump
+ * may skip or repeat one: it is a view, not a snapshot.
+ */
+static int litepx_nl_conn_get_dumpit(struct sk_buff *skb,
+				     struct netlink_callback *cb)
+{
+	struct conn_dump d = { .skb = skb, .cb = cb };
+
+	cb->args[0] = litepx_conn_walk(litepx_net(sock_net(skb->sk)),
+				       cb->args[0], dump_one_conn, &d);
+	return skb->len;
+}
+
 static const struct genl_ops litepx_genl_ops[] = {
 	{
 		.cmd = LITEPX_CMD_CONFIG_SET,
@@ -678,6 +772,13 @@ static const struct genl_ops litepx_genl_ops[] = {
 	{
 		.cmd = LITEPX_CMD_FLUSH,
 		.doit = litepx_nl_flush_doit,
+		.policy = litepx_no_attrs_policy,
+		.maxattr = ARRAY_SIZE(litepx_no_attrs_policy) - 1,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = LITEPX_CMD_CONN_GET,
+		.dumpit = litepx_nl_conn_get_dumpit,
 		.policy = litepx_no_attrs_policy,
 		.maxattr = ARRAY_SIZE(litepx_no_attrs_policy) - 1,
 		.flags = GENL_ADMIN_PERM,

@@ -5,6 +5,7 @@
  */
 #include <linux/jiffies.h>
 #include <linux/module.h>
+#include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
 #include "config.h"

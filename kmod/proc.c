@@ -190,9 +190,79 @@ static const struct seq_operations routes_seq_ops = {
 	.show = routes_show,
 };
 
+static const char * const counter_names[__LITEPX_CNT_MAX] = {
+	[LITEPX_CNT_CONNS] = "conns",
+	[LITEPX_CNT_BYTES_TO_TARGET] = "bytes_to_target",
+	[LITEPX_CNT_BYTES_TO_CLIENT] = "bytes_to_client",
+	[LITEPX_CNT_REFUSED_CONN_LIMIT] = "refused_conn_limit",
+	[LITEPX_CNT_REFUSED_IP_LIMIT] = "refused_ip_limit",
+	[LITEPX_CNT_CONNECT_FAILURES] = "connect_failures",
+	[LITEPX_CNT_CONNECT_TIMEOUTS] = "connect_timeouts",
+	[LITEPX_CNT_IDLE_TIMEOUTS] = "idle_timeouts",
+	[LITEPX_CNT_SHUTDOWN_TIMEOUTS] = "shutdown_timeouts",
+	[LITEPX_CNT_RESETS] = "resets",
+};
+
+/* Totals of the routes in force, and the namespace's live objects. */
+static int stats_show(struct seq_file *seq, void *v)
+{
+	struct litepx_net *ln = litepx_net(seq_file_single_net(seq));
+	struct litepx_route_counters total = {}, one;
+	const struct litepx_config *cfg;
+	u32 i, routes = 0;
+	int j;
+
+	rcu_read_lock();
+	cfg = rcu_dereference(ln->config);
+	for (i = 0; cfg && i < cfg->nroutes; i++) {
+		litepx_route_counters_sum(cfg->routes[i], &one);
+		for (j = 0; j < __LITEPX_CNT_MAX; j++)
+			total.v[j] += one.v[j];
+	}
+	routes = cfg ? cfg->nroutes : 0;
+	rcu_read_unlock();
+	seq_printf(seq, "routes %u\n", routes);
+	seq_printf(seq, "tcp_listeners %u\n", litepx_listener_count(ln));
+	seq_printf(seq, "tcp_connections %u\n", READ_ONCE(ln->nconns));
+	for (j = 0; j < __LITEPX_CNT_MAX; j++)
+		seq_printf(seq, "%s %llu\n", counter_names[j], total.v[j]);
+	return 0;
+}
+
+static const char * const conn_state_names[] = {
+	[LITEPX_CONN_NEW] = "new",
+	[LITEPX_CONN_CONNECTING] = "connecting",
+	[LITEPX_CONN_RELAYING] = "relaying",
+	[LITEPX_CONN_CLOSED] = "closed",
+};
+
+static void show_endpoint(struct seq_file *seq, const struct litepx_addr *addr,
+			  u16 port)
+{
+	seq_putc(seq, ' ');
+	show_addr(seq, addr);
+	seq_printf(seq, ":%u", port);
+}
+
+static int show_conn(const struct litepx_conn_info *info, void *arg)
+{
+	struct seq_file *seq = arg;
+
+	seq_printf(seq, "%u tcp", info->route_id);
+	show_endpoint(seq, &info->client, info->client_port);
+	show_endpoint(seq, &info->local, info->local_port);
+	show_endpoint(seq, &info->target, info->target_port);
+	seq_printf(seq, " %s %u %u %llu %llu\n", conn_state_names[info->state],
+		   info->age_ms, info->idle_ms, info->to_target,
+		   info->to_client);
+	return 0;
+}
+
 static int connections_show(struct seq_file *seq, void *v)
 {
-	litepx_conn_show_all(seq, litepx_net(seq_file_single_net(seq)));
+	seq_puts(seq, "route proto client local target state age_ms idle_ms bytes_to_target bytes_to_client\n");
+	litepx_conn_walk(litepx_net(seq_file_single_net(seq)), 0, show_conn,
+			 seq);
 	return 0;
 }
 
@@ -208,7 +278,9 @@ int litepx_proc_net_init(struct litepx_net *ln)
 	    !proc_create_net("routes", 0444, ln->proc_dir, &routes_seq_ops,
 			     sizeof(struct routes_iter)) ||
 	    !proc_create_net_single("connections", 0400, ln->proc_dir,
-				    connections_show, NULL)) {
+				    connections_show, NULL) ||
+	    !proc_create_net_single("stats", 0444, ln->proc_dir, stats_show,
+				    NULL)) {
 		proc_remove(ln->proc_dir);
 		return -ENOMEM;
 	}

@@ -11,7 +11,8 @@
 #include <linux/list.h>
 #include <linux/types.h>
 
-struct litepx_config;
+#include "config.h"
+
 struct litepx_net;
 struct litepx_route;
 struct netlink_ext_ack;
@@ -40,7 +41,31 @@ void litepx_conn_accept(struct litepx_net *ln, struct litepx_route *route,
 
 void litepx_tcp_net_init(struct litepx_net *ln);
 void litepx_tcp_net_exit(struct litepx_net *ln);
-void litepx_conn_show_all(struct seq_file *seq, struct litepx_net *ln);
+
+/* A snapshot of one connection, for /proc and netlink dumps. */
+struct litepx_conn_info {
+	u32 route_id;
+	u8 state;			/* enum litepx_conn_state */
+	struct litepx_addr client;
+	struct litepx_addr local;
+	struct litepx_addr target;
+	u16 client_port;
+	u16 local_port;
+	u16 target_port;
+	u32 age_ms;
+	u32 idle_ms;
+	u64 to_target;
+	u64 to_client;
+};
+
+/*
+ * Calls fn for each connection from position skip on, under the table's
+ * spinlock (fn must not sleep), until fn returns non-zero. Returns the
+ * position of the first connection not fully handled.
+ */
+u32 litepx_conn_walk(struct litepx_net *ln, u32 skip,
+		     int (*fn)(const struct litepx_conn_info *info, void *arg),
+		     void *arg);
 u32 litepx_listener_count(struct litepx_net *ln);
 
 int litepx_tcp_init(void);

@@ -17,5 +17,6 @@ int cmd_check(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_flush(int argc, char **argv);
+int cmd_conns(int argc, char **argv);
 
 #endif /* LITEPX_COMMANDS_H */

@@ -22,6 +22,7 @@ static const struct {
 	{ "check", cmd_check, "check [--json] FILE   validate FILE, print it normalised" },
 	{ "load", cmd_load, "load FILE             validate FILE and apply it atomically" },
 	{ "show", cmd_show, "show [--json]         the loaded configuration" },
+	{ "conns", cmd_conns, "conns [--json]        relayed connections (root only)" },
 	{ "flush", cmd_flush, "flush                 remove every route" },
 };
 

@@ -440,6 +440,7 @@ static struct nla_policy route_policy[LITEPX_ROUTE_A_MAX + 1] = {
 	[LITEPX_ROUTE_A_IDLE_TIMEOUT] = { .type = NLA_U32 },
 	[LITEPX_ROUTE_A_CONNECT_TIMEOUT] = { .type = NLA_U32 },
 	[LITEPX_ROUTE_A_SHUTDOWN_TIMEOUT] = { .type = NLA_U32 },
+	[LITEPX_ROUTE_A_STATS] = { .type = NLA_NESTED },
 };
 
 static int parse_addr(struct nlattr *nest, struct lpx_addr *addr)
@@ -611,9 +612,36 @@ int lpx_nl_config_get(struct lpx_nl *nl, struct lpx_kernel_state *state)
 
 struct route_dump {
 	struct lpx_config *cfg;
+	struct lpx_route_stats **stats;
 	uint32_t generation;
 	bool interrupted;
 };
+
+const char *const lpx_counter_names[LPX_NCOUNTERS] = {
+	"conns", "bytes_to_target", "bytes_to_client", "refused_conn_limit",
+	"refused_ip_limit", "connect_failures", "connect_timeouts",
+	"idle_timeouts", "shutdown_timeouts", "resets",
+};
+
+static int parse_stats(struct nlattr *route, struct lpx_route_stats *st)
+{
+	struct nlattr *tb[LITEPX_ROUTE_A_MAX + 1], *attr;
+	int rem, type;
+
+	if (nla_parse_nested(tb, LITEPX_ROUTE_A_MAX, route, route_policy) < 0 ||
+	    !tb[LITEPX_ROUTE_A_STATS])
+		return -EPROTO;
+	nla_for_each_nested(attr, tb[LITEPX_ROUTE_A_STATS], rem) {
+		type = nla_type(attr);
+		if (type == LITEPX_STATS_A_ACTIVE && nla_len(attr) == 4)
+			st->active = nla_get_u32(attr);
+		else if (type >= LITEPX_STATS_A_CONNS &&
+			 type <= LITEPX_STATS_A_MAX && nla_len(attr) == 8)
+			st->counters[type - LITEPX_STATS_A_CONNS] =
+				nla_get_u64(attr);
+	}
+	return 0;
+}
 
 static int grow_routes(struct lpx_config *cfg)
 {
@@ -627,6 +655,18 @@ static int grow_routes(struct lpx_config *cfg)
 	if (!routes)
 		return -ENOMEM;
 	cfg->routes = routes;
+	return 0;
+}
+
+static int grow_stats(struct lpx_route_stats **stats, size_t n)
+{
+	struct lpx_route_stats *grown;
+
+	grown = realloc(*stats, (n + 1) * sizeof(**stats));
+	if (!grown)
+		return -ENOMEM;
+	memset(&grown[n], 0, sizeof(grown[n]));
+	*stats = grown;
 	return 0;
 }
 
@@ -645,20 +685,33 @@ static int on_route(struct nl_msg *msg, void *arg)
 	err = grow_routes(dump->cfg);
 	if (err)
 		return err;
+	if (dump->stats) {
+		err = grow_stats(dump->stats, dump->cfg->nroutes);
+		if (err)
+			return err;
+		err = parse_stats(nest, &(*dump->stats)[dump->cfg->nroutes]);
+		if (err)
+			return err;
+	}
 	err = lpx_nl_parse_route(nest, &dump->cfg->routes[dump->cfg->nroutes]);
+	if (dump->stats)
+		(*dump->stats)[dump->cfg->nroutes].id =
+			dump->cfg->routes[dump->cfg->nroutes].id;
 	dump->cfg->nroutes++;
 	return err;
 }
 
 int lpx_nl_config_dump(struct lpx_nl *nl, struct lpx_config *cfg,
-		       bool *interrupted)
+		       struct lpx_route_stats **stats, bool *interrupted)
 {
 	struct lpx_kernel_state state;
-	struct route_dump dump = { .cfg = cfg };
+	struct route_dump dump = { .cfg = cfg, .stats = stats };
 	struct nl_msg *msg;
 	int err;
 
 	memset(cfg, 0, sizeof(*cfg));
+	if (stats)
+		*stats = NULL;
 	err = lpx_nl_config_get(nl, &state);
 	if (err)
 		return err;
@@ -670,4 +723,85 @@ int lpx_nl_config_dump(struct lpx_nl *nl, struct lpx_config *cfg,
 	err = exchange(nl, msg, on_route, &dump);
 	*interrupted = dump.interrupted;
 	return err;
+}
+
+static struct nla_policy conn_policy[LITEPX_CONN_A_MAX + 1] = {
+	[LITEPX_CONN_A_ROUTE_ID] = { .type = NLA_U32 },
+	[LITEPX_CONN_A_PROTOCOL] = { .type = NLA_U8 },
+	[LITEPX_CONN_A_CLIENT] = { .type = NLA_NESTED },
+	[LITEPX_CONN_A_CLIENT_PORT] = { .type = NLA_U16 },
+	[LITEPX_CONN_A_LOCAL] = { .type = NLA_NESTED },
+	[LITEPX_CONN_A_LOCAL_PORT] = { .type = NLA_U16 },
+	[LITEPX_CONN_A_TARGET] = { .type = NLA_NESTED },
+	[LITEPX_CONN_A_TARGET_PORT] = { .type = NLA_U16 },
+	[LITEPX_CONN_A_STATE] = { .type = NLA_U8 },
+	[LITEPX_CONN_A_AGE_MS] = { .type = NLA_U32 },
+	[LITEPX_CONN_A_IDLE_MS] = { .type = NLA_U32 },
+	[LITEPX_CONN_A_BYTES_TO_TARGET] = { .type = NLA_U64 },
+	[LITEPX_CONN_A_BYTES_TO_CLIENT] = { .type = NLA_U64 },
+};
+
+static const int conn_required[] = {
+	LITEPX_CONN_A_ROUTE_ID, LITEPX_CONN_A_PROTOCOL, LITEPX_CONN_A_CLIENT,
+	LITEPX_CONN_A_CLIENT_PORT, LITEPX_CONN_A_LOCAL,
+	LITEPX_CONN_A_LOCAL_PORT, LITEPX_CONN_A_TARGET,
+	LITEPX_CONN_A_TARGET_PORT, LITEPX_CONN_A_STATE, LITEPX_CONN_A_AGE_MS,
+	LITEPX_CONN_A_IDLE_MS, LITEPX_CONN_A_BYTES_TO_TARGET,
+	LITEPX_CONN_A_BYTES_TO_CLIENT,
+};
+
+static int parse_conn(struct nlattr *nest, struct lpx_conn *c)
+{
+	struct nlattr *tb[LITEPX_CONN_A_MAX + 1];
+	size_t i;
+
+	if (nla_parse_nested(tb, LITEPX_CONN_A_MAX, nest, conn_policy) < 0)
+		return -EPROTO;
+	for (i = 0; i < sizeof(conn_required) / sizeof(conn_required[0]); i++)
+		if (!tb[conn_required[i]])
+			return -EPROTO;
+	if (parse_addr(tb[LITEPX_CONN_A_CLIENT], &c->client) ||
+	    parse_addr(tb[LITEPX_CONN_A_LOCAL], &c->local) ||
+	    parse_addr(tb[LITEPX_CONN_A_TARGET], &c->target))
+		return -EPROTO;
+	c->route_id = nla_get_u32(tb[LITEPX_CONN_A_ROUTE_ID]);
+	c->protocol = nla_get_u8(tb[LITEPX_CONN_A_PROTOCOL]);
+	c->client_port = nla_get_u16(tb[LITEPX_CONN_A_CLIENT_PORT]);
+	c->local_port = nla_get_u16(tb[LITEPX_CONN_A_LOCAL_PORT]);
+	c->target_port = nla_get_u16(tb[LITEPX_CONN_A_TARGET_PORT]);
+	c->state = nla_get_u8(tb[LITEPX_CONN_A_STATE]);
+	c->age_ms = nla_get_u32(tb[LITEPX_CONN_A_AGE_MS]);
+	c->idle_ms = nla_get_u32(tb[LITEPX_CONN_A_IDLE_MS]);
+	c->bytes_to_target = nla_get_u64(tb[LITEPX_CONN_A_BYTES_TO_TARGET]);
+	c->bytes_to_client = nla_get_u64(tb[LITEPX_CONN_A_BYTES_TO_CLIENT]);
+	return 0;
+}
+
+struct conn_cb {
+	int (*fn)(const struct lpx_conn *conn, void *arg);
+	void *arg;
+};
+
+static int on_conn(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *nest = reply_attr(msg, LITEPX_A_CONN);
+	struct conn_cb *cb = arg;
+	struct lpx_conn conn;
+
+	if (!nest || parse_conn(nest, &conn))
+		return -EPROTO;
+	return cb->fn(&conn, cb->arg);
+}
+
+int lpx_nl_conn_dump(struct lpx_nl *nl,
+		     int (*fn)(const struct lpx_conn *conn, void *arg),
+		     void *arg)
+{
+	struct conn_cb cb = { .fn = fn, .arg = arg };
+	struct nl_msg *msg;
+
+	msg = lpx_nl_new_request(nl, LITEPX_CMD_CONN_GET, NLM_F_DUMP, 0);
+	if (!msg)
+		return -ENOMEM;
+	return exchange(nl, msg, on_conn, &cb);
 }

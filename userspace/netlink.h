@@ -52,12 +52,40 @@ struct lpx_kernel_state {
 
 int lpx_nl_config_get(struct lpx_nl *nl, struct lpx_kernel_state *state);
 
+/* A route's counters, in the order of LITEPX_STATS_A_CONNS onwards. */
+#define LPX_NCOUNTERS (LITEPX_STATS_A_MAX - LITEPX_STATS_A_CONNS + 1)
+
+struct lpx_route_stats {
+	uint32_t id;
+	uint32_t active;
+	uint64_t counters[LPX_NCOUNTERS];
+};
+
+extern const char *const lpx_counter_names[LPX_NCOUNTERS];
+
 /*
  * Dumps the loaded routes into cfg (routes and options; cfg->path is
- * NULL). Sets *interrupted when the config changed during the dump.
+ * NULL) and, when stats is not NULL, their counters into a malloc'ed
+ * array of cfg->nroutes entries. Sets *interrupted when the config
+ * changed during the dump.
  */
 int lpx_nl_config_dump(struct lpx_nl *nl, struct lpx_config *cfg,
-		       bool *interrupted);
+		       struct lpx_route_stats **stats, bool *interrupted);
+
+/* One relayed TCP connection or UDP session. */
+struct lpx_conn {
+	uint32_t route_id;
+	uint8_t protocol;		/* LITEPX_PROTO_TCP or _UDP */
+	uint8_t state;			/* enum litepx_conn_state */
+	struct lpx_addr client, local, target;
+	uint16_t client_port, local_port, target_port;
+	uint32_t age_ms, idle_ms;
+	uint64_t bytes_to_target, bytes_to_client;
+};
+
+int lpx_nl_conn_dump(struct lpx_nl *nl,
+		     int (*fn)(const struct lpx_conn *conn, void *arg),
+		     void *arg);
 
 /*
  * Wire format helpers, exposed for the unit tests. route_ends, when not

@@ -121,7 +121,7 @@ static int dump(struct lpx_nl *nl, struct lpx_config *out)
 {
 	bool interrupted;
 
-	return lpx_nl_config_dump(nl, out, &interrupted);
+	return lpx_nl_config_dump(nl, out, NULL, &interrupted);
 }
 
 FIXTURE(netns)

@@ -630,8 +630,6 @@ TEST_F(tcp, slow_reader_gets_backpressure)
 
 TEST_F(tcp, target_refuses)
 {
-	int cfd;
-
 	self->cfg.routes[0].dest_port = TARGET_PORT + 1;
 	ASSERT_EQ(0, load(self));
 	EXPECT_EQ(0, refused(client(self, variant, LISTEN_PORT)));
@@ -915,6 +913,57 @@ TEST_F(tcp, removed_route_stops_accepting_and_drains)
 	/* Still relaying until the drain deadline, then reset. */
 	EXPECT_EQ(0, echo_once(cfd, tfd));
 	EXPECT_EQ(-ECONNRESET, wait_closed(cfd, 5000));
+	close(cfd);
+	close(tfd);
+}
+
+static int collect_conn(const struct lpx_conn *conn, void *arg)
+{
+	struct lpx_conn *out = arg;
+
+	out[out[0].route_id ? 1 : 0] = *conn;
+	return 0;
+}
+
+TEST_F(tcp, connections_are_listed)
+{
+	struct lpx_route_stats *stats = NULL;
+	struct lpx_conn got[2] = {};
+	struct lpx_config cfg;
+	bool interrupted;
+	char line[256];
+	int cfd, tfd;
+	FILE *f;
+
+	ASSERT_EQ(0, load(self));
+	cfd = client(self, variant, LISTEN_PORT);
+	ASSERT_GE(cfd, 0);
+	tfd = accept_timeout(self->lfd, 5000);
+	ASSERT_GE(tfd, 0);
+	ASSERT_EQ(0, echo_once(cfd, tfd));
+	ASSERT_EQ(0, lpx_nl_conn_dump(self->nl, collect_conn, got));
+	EXPECT_EQ(1, got[0].route_id);
+	EXPECT_EQ(0, got[1].route_id);
+	EXPECT_EQ(LITEPX_PROTO_TCP, got[0].protocol);
+	EXPECT_EQ(LITEPX_CONN_RELAYING, got[0].state);
+	EXPECT_EQ(local_port(cfd), got[0].client_port);
+	EXPECT_EQ(LISTEN_PORT, got[0].local_port);
+	EXPECT_EQ(TARGET_PORT, got[0].target_port);
+	EXPECT_EQ(1, got[0].bytes_to_target);
+	EXPECT_EQ(1, got[0].bytes_to_client);
+	ASSERT_EQ(0, enter(self->px));
+	f = fopen("/proc/litepx/connections", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
+	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
+	fclose(f);
+	EXPECT_NE(NULL, strstr(line, " relaying "));
+	ASSERT_EQ(0, lpx_nl_config_dump(self->nl, &cfg, &stats, &interrupted));
+	ASSERT_EQ(1, cfg.nroutes);
+	EXPECT_EQ(1, stats[0].active);
+	EXPECT_EQ(1, stats[0].counters[0]);
+	free(stats);
+	lpx_config_free(&cfg);
 	close(cfd);
 	close(tfd);
 }

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * litepxctl conns [--json]: the relayed TCP connections and UDP sessions
+ * of this namespace. Needs CAP_NET_ADMIN: it shows client addresses.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+
+#include "commands.h"
+#include "config.h"
+#include "errors.h"
+#include "netlink.h"
+
+static const char *const state_names[] = {
+	[LITEPX_CONN_NEW] = "new",
+	[LITEPX_CONN_CONNECTING] = "connecting",
+	[LITEPX_CONN_RELAYING] = "relaying",
+	[LITEPX_CONN_CLOSED] = "closed",
+};
+
+static const char *state_name(uint8_t state)
+{
+	return state <= LITEPX_CONN_CLOSED ? state_names[state] : "unknown";
+}
+
+/* "[v6]:port" or "v4:port" into buf. */
+static const char *endpoint(const struct lpx_addr *addr, uint16_t port,
+			    char *buf, size_t len)
+{
+	char text[INET6_ADDRSTRLEN];
+
+	lpx_addr_str(addr, text, sizeof(text));
+	snprintf(buf, len, addr->family == AF_INET6 ? "[%s]:%u" : "%s:%u",
+		 text, port);
+	return buf;
+}
+
+struct conns_out {
+	bool json;
+	size_t count;
+};
+
+static int print_conn(const struct lpx_conn *c, void *arg)
+{
+	char client[64], local[64], target[64];
+	struct conns_out *out = arg;
+
+	endpoint(&c->client, c->client_port, client, sizeof(client));
+	endpoint(&c->local, c->local_port, local, sizeof(local));
+	endpoint(&c->target, c->target_port, target, sizeof(target));
+	if (out->json)
+		printf("%s{\"route\":%" PRIu32 ",\"protocol\":\"%s\",\"client\":\"%s\",\"local\":\"%s\",\"target\":\"%s\",\"state\":\"%s\",\"age_ms\":%" PRIu32 ",\"idle_ms\":%" PRIu32 ",\"bytes_to_target\":%" PRIu64 ",\"bytes_to_client\":%" PRIu64 "}",
+		       out->count ? "," : "", c->route_id,
+		       c->protocol == LITEPX_PROTO_UDP ? "udp" : "tcp", client,
+		       local, target, state_name(c->state), c->age_ms,
+		       c->idle_ms, c->bytes_to_target, c->bytes_to_client);
+	else
+		printf("%-5" PRIu32 " %-3s %-40s %-40s %-40s %-10s %8" PRIu32 " %8" PRIu32 " %12" PRIu64 " %12" PRIu64 "\n",
+		       c->route_id,
+		       c->protocol == LITEPX_PROTO_UDP ? "udp" : "tcp", client,
+		       local, target, state_name(c->state), c->age_ms,
+		       c->idle_ms, c->bytes_to_target, c->bytes_to_client);
+	out->count++;
+	return 0;
+}
+
+int cmd_conns(int argc, char **argv)
+{
+	struct conns_out out = { .json = argc == 2 && !strcmp(argv[1], "--json") };
+	struct lpx_nl *nl;
+	int status, err;
+
+	if (argc > 2 || (argc == 2 && !out.json)) {
+		fprintf(stderr, "Usage: %s conns [--json]\n", lpx_prog);
+		return LPX_EXIT_USAGE;
+	}
+	nl = lpx_open_or_report(&status);
+	if (!nl)
+		return status;
+	if (out.json)
+		printf("[");
+	else
+		printf("%-5s %-3s %-40s %-40s %-40s %-10s %8s %8s %12s %12s\n",
+		       "route", "pro", "client", "local", "target", "state",
+		       "age_ms", "idle_ms", "to_target", "to_client");
+	err = lpx_nl_conn_dump(nl, print_conn, &out);
+	if (out.json)
+		printf("]\n");
+	status = err ? lpx_report_nl_error(LITEPX_CMD_CONN_GET, nl, NULL) :
+		       LPX_EXIT_OK;
+	lpx_nl_close(nl);
+	return status;
+}
