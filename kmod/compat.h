@@ -16,12 +16,22 @@
 
 /*
  * kernel_bind() and kernel_connect() take a struct sockaddr_unsized from
- * 6.19 on; Kbuild probes the headers and defines LITEPX_HAVE_SOCKADDR_UNSIZED.
+ * 7.0 on; Kbuild probes the headers and defines LITEPX_HAVE_SOCKADDR_UNSIZED.
  */
 #ifdef LITEPX_HAVE_SOCKADDR_UNSIZED
 #define litepx_sockaddr sockaddr_unsized
 #else
 #define litepx_sockaddr sockaddr
 #endif /* LITEPX_HAVE_SOCKADDR_UNSIZED */
+
+/*
+ * Workqueues are becoming unbound by default; from the kernel that added
+ * WQ_PERCPU on, a per-CPU workqueue has to ask for it.
+ */
+#ifdef LITEPX_HAVE_WQ_PERCPU
+#define LITEPX_WQ_PERCPU WQ_PERCPU
+#else
+#define LITEPX_WQ_PERCPU 0
+#endif /* LITEPX_HAVE_WQ_PERCPU */
 
 #endif /* LITEPX_COMPAT_H */

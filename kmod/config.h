@@ -72,7 +72,7 @@ struct litepx_route_stats {
 struct litepx_route {
 	/* One reference per config holding it, one per connection. */
 	refcount_t refs;
-	struct litepx_route_stats __percpu *stats;
+	struct litepx_route_stats *stats;
 	u32 id;
 	u8 protocols;			/* LITEPX_PROTO_* */
 	u8 proxy_protocol;		/* enum litepx_proxy_protocol */

@@ -793,7 +793,7 @@ u32 litepx_conn_walk(struct litepx_net *ln, u32 skip,
 
 int litepx_tcp_init(void)
 {
-	litepx_wq = alloc_workqueue("litepx", WQ_MEM_RECLAIM, 0);
+	litepx_wq = alloc_workqueue("litepx", WQ_MEM_RECLAIM | LITEPX_WQ_PERCPU, 0);
 	return litepx_wq ? 0 : -ENOMEM;
 }
 

@@ -917,6 +917,75 @@ TEST_F(tcp, removed_route_stops_accepting_and_drains)
 	close(tfd);
 }
 
+static long meminfo_kb(const char *key)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)))
+			kb = strtol(line + strlen(key), NULL, 10);
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+static long stats_value(int px, const char *key)
+{
+	char line[128];
+	long value = -1;
+	FILE *f;
+
+	if (enter(px))
+		return -1;
+	f = fopen("/proc/litepx/stats", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ' ')
+			value = strtol(line + strlen(key), NULL, 10);
+	if (f)
+		fclose(f);
+	return value;
+}
+
+/*
+ * A 1000-port range on every address opens 2000 listening sockets: time
+ * the load and report what they cost (figures for docs/tcp.md).
+ */
+TEST_F(tcp, thousand_port_range)
+{
+	struct lpx_route *r = &self->cfg.routes[0];
+	long before, after, start, took;
+	int cfd, tfd;
+
+	r->port_from = 20000;
+	r->port_to = 20999;
+	before = meminfo_kb("Slab:");
+	start = now_ms();
+	ASSERT_EQ(0, load(self));
+	took = now_ms() - start;
+	after = meminfo_kb("Slab:");
+	TH_LOG("1000 ports, 2 families: loaded in %ld ms, slab +%ld KiB",
+	       took, after - before);
+	EXPECT_EQ(2000, stats_value(self->px, "tcp_listeners"));
+	EXPECT_LT(took, 10000);
+	/* The last port of the range maps to the last target port. */
+	self->lfd = listen_in(self->tgt, variant->family, variant->target,
+			      TARGET_PORT + 999);
+	ASSERT_GE(self->lfd, 0);
+	cfd = client(self, variant, 20999);
+	ASSERT_GE(cfd, 0);
+	tfd = accept_timeout(self->lfd, 5000);
+	ASSERT_GE(tfd, 0);
+	EXPECT_EQ(0, echo_once(cfd, tfd));
+	close(cfd);
+	close(tfd);
+	start = now_ms();
+	ASSERT_EQ(0, lpx_nl_flush(self->nl));
+	TH_LOG("flushed in %ld ms", now_ms() - start);
+	EXPECT_EQ(0, stats_value(self->px, "tcp_listeners"));
+}
+
 static int collect_conn(const struct lpx_conn *conn, void *arg)
 {
 	struct lpx_conn *out = arg;
