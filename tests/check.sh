@@ -1,0 +1,177 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# check.sh: the whole litepx test suite (make check, .ci/run).
+#
+# Installs what the host lacks, builds and runs the native unit tests, runs
+# checkpatch, builds the module and tools inside each Debian userland with
+# that suite's compiler and kernel headers, and runs the kernel tests in a
+# QEMU guest. Every step counts as passed or failed, and so does every TAP
+# result ("ok N", "not ok N", "# SKIP") of the unit and kernel tests; the
+# run goes on after failures. The last line is "N passed, N failed,
+# N skipped"; the exit status is 0 iff nothing failed.
+#
+# Environment:
+#   LITEPX_CACHE          cache directory (default /var/cache/litepx)
+#   LITEPX_SUITES         userlands to build in (default: all four)
+#   LITEPX_GUEST_SUITES   kernels to run the kernel tests on (default bookworm)
+#   LITEPX_GUEST_TIMEOUT  seconds per guest run (default 3600)
+# The complete output is also written to $CACHE/check.log.
+set -euo pipefail
+LOG_TAG=check
+. "$(dirname "$0")/vm/lib.sh"
+
+SUITES=${LITEPX_SUITES:-bullseye bookworm trixie sid}
+GUEST_SUITES=${LITEPX_GUEST_SUITES:-bookworm}
+GUEST_TIMEOUT=${LITEPX_GUEST_TIMEOUT:-3600}
+GUEST_COMMAND="sh /opt/litepx/tests/kernel/run.sh"
+
+PASSED=0 FAILED=0 SKIPPED=0
+SUMMARY=()
+FAILED_STEPS=" "
+
+# ---------------------------------------------------------------- counting
+
+# TAP results at the start of a line (nested TAP is indented or "# "-
+# prefixed and is left to its parent's line); a "# SKIP" or "# TODO" result
+# is a skip whatever its ok.
+count_tap() {
+	local out=$1
+	# grep -c prints 0 (and fails) when nothing matches.
+	TAP_OK=$(grep -Ec '^ok [0-9]+' "$out" || true)
+	TAP_NOT_OK=$(grep -Ec '^not ok [0-9]+' "$out" || true)
+	TAP_SKIP=$(grep -Eic '^(not )?ok [0-9]+.*# *(SKIP|TODO)' "$out" || true)
+	TAP_SKIP_OK=$(grep -Eic '^ok [0-9]+.*# *(SKIP|TODO)' "$out" || true)
+	TAP_OK=$((TAP_OK - TAP_SKIP_OK))
+	TAP_NOT_OK=$((TAP_NOT_OK - (TAP_SKIP - TAP_SKIP_OK)))
+}
+
+record() {
+	local name=$1 rc=$2 secs=$3 extra=${4:-}
+	if ((rc == 0)); then
+		PASSED=$((PASSED + 1))
+		SUMMARY+=("PASS  $name (${secs}s)$extra")
+	else
+		FAILED=$((FAILED + 1))
+		FAILED_STEPS+="$name "
+		SUMMARY+=("FAIL  $name (${secs}s, exit $rc)$extra")
+	fi
+}
+
+# step [--tap] NAME COMMAND...: run COMMAND, show and keep its output,
+# count the result (and its TAP results with --tap).
+step() {
+	local tap=0 name rc=0 start=$SECONDS out extra=""
+	[[ $1 == --tap ]] && { tap=1; shift; }
+	name=$1; shift
+	out="$CACHE/check/$name.out"
+	log "==== $name: $*"
+	"$@" </dev/null 2>&1 | tee "$out" || rc=$?
+	if ((tap)); then
+		count_tap "$out"
+		PASSED=$((PASSED + TAP_OK))
+		FAILED=$((FAILED + TAP_NOT_OK))
+		SKIPPED=$((SKIPPED + TAP_SKIP))
+		extra=": tests $TAP_OK ok, $TAP_NOT_OK not ok, $TAP_SKIP skipped"
+	fi
+	record "$name" "$rc" $((SECONDS - start)) "$extra"
+	log "==== $name: $( ((rc == 0)) && echo passed || echo "FAILED ($rc)")"
+	return 0
+}
+
+# A step that cannot run because one it needs failed: a failure too.
+blocked() {
+	local name=$1 why=$2
+	log "==== $name: not run, $why failed"
+	FAILED=$((FAILED + 1))
+	SUMMARY+=("FAIL  $name (not run: $why failed)")
+}
+
+failed() { [[ $FAILED_STEPS == *" $1 "* ]]; }
+
+# ---------------------------------------------------------------- steps
+
+host_deps() {
+	bash -c 'set -euo pipefail; . "$1"; ensure_host_deps' host_deps "$VM_DIR/lib.sh"
+}
+
+native_steps() {
+	local make=(make -C "$REPO" KSELFTEST_DIR="$CACHE/kselftest" WERROR=1)
+	step native-build "${make[@]}" tool unit-tests
+	step --tap unit-check "${make[@]}" unit-check
+	step style make -C "$REPO" style CHECKPATCH="$CACHE/checkpatch/checkpatch.pl"
+}
+
+suite_steps() {
+	local suite=$1
+	step "userland-$suite" bash "$VM_DIR/userland.sh" "$suite"
+	if failed "userland-$suite"; then
+		blocked "build-$suite" "userland-$suite"
+		return 0
+	fi
+	step "build-$suite" bash "$VM_DIR/build.sh" "$suite"
+}
+
+guest_steps() {
+	local suite=$1
+	if failed "build-$suite" || failed "userland-$suite"; then
+		blocked "guest-$suite" "build-$suite"
+		return 0
+	fi
+	step "initramfs-$suite" bash "$VM_DIR/initramfs.sh" "$suite"
+	if failed "initramfs-$suite"; then
+		blocked "guest-$suite" "initramfs-$suite"
+		return 0
+	fi
+	# shellcheck disable=SC2086
+	step --tap "guest-$suite" bash "$VM_DIR/run.sh" "$suite" \
+		--timeout "$GUEST_TIMEOUT" -- $GUEST_COMMAND
+}
+
+# Suites to build in: LITEPX_SUITES, plus the guest suites (they need a build).
+build_suites() {
+	local s all=" "
+	for s in $SUITES $GUEST_SUITES; do
+		[[ $all == *" $s "* ]] || all+="$s "
+	done
+	echo $all
+}
+
+summary() {
+	local line
+	echo
+	echo "==== summary ($((SECONDS / 60))m$((SECONDS % 60))s, log: $CACHE/check.log)"
+	for line in "${SUMMARY[@]}"; do
+		echo "$line"
+	done
+	echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+}
+
+main() {
+	local suite rc=0
+	for suite in $(build_suites); do
+		check_suite "$suite"
+	done
+	mkdir -p "$CACHE/check"
+	rm -f "$CACHE"/check/*.out
+	exec > >(tee "$CACHE/check.log") 2>&1
+	local tee_pid=$!
+	log "litepx check: $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo "no git")," \
+		"suites: $(build_suites), guests: $GUEST_SUITES"
+	step host-deps host_deps
+	step kselftest bash "$VM_DIR/kselftest.sh"
+	native_steps
+	for suite in $(build_suites); do
+		suite_steps "$suite"
+	done
+	for suite in $GUEST_SUITES; do
+		guest_steps "$suite"
+	done
+	summary
+	((FAILED == 0)) || rc=1
+	# Let tee write the last line before we exit.
+	exec >&- 2>&-
+	wait "$tee_pid" || true
+	exit "$rc"
+}
+
+main "$@"
