@@ -99,6 +99,10 @@ struct lpx_config {
 typedef int (*lpx_resolver_fn)(const char *host, struct lpx_addr *out,
 			       size_t max, const char **why);
 
+/* The resolver used when lpx_env.resolve is NULL: getaddrinfo(). */
+int lpx_resolve_default(const char *host, struct lpx_addr *out, size_t max,
+			const char **why);
+
 struct lpx_env {
 	lpx_resolver_fn resolve;	/* NULL: getaddrinfo() */
 	unsigned int ncpus_present;	/* 0: ask the running system */

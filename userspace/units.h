@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Numbers with units, as routes.yml accepts them in strings. */
+#ifndef LITEPX_UNITS_H
+#define LITEPX_UNITS_H
+
+#include <stdint.h>
+
+/*
+ * "300000", "1500ms", "30s", "5m", "1h": whole numbers, a bare number is
+ * milliseconds. Returns 0, -EINVAL on bad syntax, -ERANGE on overflow.
+ */
+int lpx_parse_duration_ms(const char *text, uint64_t *ms);
+
+/*
+ * "1048576", "512B", "64K", "64KiB", "1M", "1MiB", "1G", "1GiB" (powers of
+ * 1024), "1KB", "1MB", "1GB" (powers of 1000). Same returns.
+ */
+int lpx_parse_size(const char *text, uint64_t *bytes);
+
+/* A bare decimal number; no sign, no spaces. Same returns. */
+int lpx_parse_uint(const char *text, uint64_t *value);
+
+#endif /* LITEPX_UNITS_H */
