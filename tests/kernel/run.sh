@@ -33,6 +33,9 @@ check "rmmod litepx with 1000 connections open" rmmod litepx
 wait $holder
 tap_result $? "every connection ended at unload"
 sed 's/^/# /' /tmp/hold.out
+# Every litepx socket lived in the proxy's namespace: none may be left.
+check "no TCP socket left in the proxy namespace" \
+	ip netns exec px-$s awk '/^TCP:/ { exit $3 != 0 }' /proc/net/sockstat
 sh tests/kernel/topo.sh down $s
 check "no /proc/litepx after rmmod" test ! -e /proc/litepx
 check "no /proc/net/litepx after rmmod" test ! -e /proc/net/litepx

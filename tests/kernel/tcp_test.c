@@ -637,6 +637,17 @@ TEST_F(tcp, target_refuses)
 	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 3000));
 }
 
+/* No route to the target at all: the dial fails at once. */
+TEST_F(tcp, unreachable_target)
+{
+	set_dest(&self->cfg.routes[0].dests[0], variant->family,
+		 variant->family == AF_INET ? "203.0.113.9" : "2001:db8:99::9");
+	ASSERT_EQ(0, load(self));
+	EXPECT_EQ(0, refused(client(self, variant, LISTEN_PORT)));
+	EXPECT_EQ(1, wait_field(self->px, 1, F_CONNECT_FAIL, 1, 3000));
+	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 3000));
+}
+
 TEST_F(tcp, silent_target_times_out)
 {
 	long start;
