@@ -9,6 +9,7 @@
 # are kept in $CACHE/debs/SUITE; when the mirror fails the build falls back to
 # them (and to the apt lists saved with them).
 #
+# Output of debootstrap and apt goes to $CACHE/SUITE/userland.log.
 # Writes, next to root/: kver (kernel release), vmlinuz (host path of the
 # kernel), cc (the compiler command the kernel was built with: gcc-12,
 # x86_64-linux-gnu-gcc-14, ...).
@@ -42,18 +43,17 @@ bootstrap() {
 	rm -rf "$tmp"
 	log "debootstrap $SUITE from $(mirror)"
 	if debootstrap --variant=minbase --make-tarball="$tarball.new" \
-		"$SUITE" "$tmp" "$(mirror)" >"$DIR/debootstrap.log" 2>&1; then
+		"$SUITE" "$tmp" "$(mirror)" >>"$LOG" 2>&1; then
 		mv "$tarball.new" "$tarball"
 	else
-		warn "debootstrap download failed (see $DIR/debootstrap.log)"
+		warn "debootstrap download failed (see $LOG)"
 		rm -f "$tarball.new"
 		[[ -f $tarball ]] || die "no cached base system for $SUITE"
 		warn "using the cached base system $tarball"
 	fi
 	rm -rf "$tmp"
 	debootstrap --variant=minbase --unpack-tarball="$tarball" \
-		"$SUITE" "$NEW" "$(mirror)" >>"$DIR/debootstrap.log" 2>&1 ||
-		die "debootstrap failed, see $DIR/debootstrap.log"
+		"$SUITE" "$NEW" "$(mirror)" >>"$LOG" 2>&1 || die "debootstrap failed"
 }
 
 configure_apt() {
@@ -88,7 +88,7 @@ configure_apt() {
 apt_update() {
 	local lists="$NEW/var/lib/apt/lists"
 	NO_DOWNLOAD=()
-	if in_chroot "$NEW" apt-get -q update; then
+	if quietly in_chroot "$NEW" apt-get -q update; then
 		return 0
 	fi
 	[[ -d $DEBS/lists ]] || die "apt-get update failed and no cached lists"
@@ -97,8 +97,20 @@ apt_update() {
 	NO_DOWNLOAD=(--no-download)
 }
 
+# Run a command with its output going to $LOG; show the end of it if it fails.
+quietly() {
+	local rc=0
+	"$@" >>"$LOG" 2>&1 || rc=$?
+	if ((rc != 0)); then
+		warn "failed ($rc): $*; the end of $LOG:"
+		tail -n 25 "$LOG" >&2
+	fi
+	return "$rc"
+}
+
 apt_install() {
-	in_chroot "$NEW" apt-get -q -y "${NO_DOWNLOAD[@]}" install "$@" </dev/null
+	log "apt-get install $*"
+	quietly in_chroot "$NEW" apt-get -q -y "${NO_DOWNLOAD[@]}" install "$@" </dev/null
 }
 
 # Put the cached .debs where apt looks first (hard links, no copying).
@@ -159,8 +171,8 @@ deb_file() {
 # Just this package, without its dependencies (initramfs-tools, udev, ...).
 download() {
 	((${#NO_DOWNLOAD[@]} == 0)) || return 0
-	in_chroot "$NEW" sh -c 'cd /var/cache/apt/archives && apt-get -q download "$1"' \
-		download "$1"
+	quietly in_chroot "$NEW" \
+		sh -c 'cd /var/cache/apt/archives && apt-get -q download "$1"' download "$1"
 }
 
 # Unpack the kernel rather than install it: no initramfs-tools, no bootloader
@@ -231,6 +243,7 @@ finish() {
 build() {
 	NEW="$DIR/root.new"
 	rm -rf "$NEW" && mkdir -p "$DIR"
+	: >"$LOG"
 	bootstrap
 	configure_apt
 	restore_debs
@@ -258,6 +271,7 @@ main() {
 	check_suite "$SUITE"
 	DIR=$(suite_dir "$SUITE")
 	DEBS=$(suite_debs "$SUITE")
+	LOG="$DIR/userland.log"
 	if is_done && [[ ${LITEPX_REFRESH:-0} != 1 ]]; then
 		log "$SUITE userland cached ($(cat "$DIR/kver"), $(cat "$DIR/cc"))"
 		exit 0
