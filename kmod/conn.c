@@ -382,6 +382,18 @@ static bool conn_check_connected(struct litepx_conn *c)
 	return true;
 }
 
+/*
+ * Makes TCP call sk_write_space once dst has room. Newer kernels set
+ * SOCK_NOSPACE themselves when a non-blocking send finds no memory; 5.10
+ * does not on that path. The socket is locked, so the ACK that frees room
+ * is processed after this, at release_sock().
+ */
+static void wait_for_space(struct sock *dst)
+{
+	if (dst->sk_socket)
+		set_bit(SOCK_NOSPACE, &dst->sk_socket->flags);
+}
+
 static int relay_actor(read_descriptor_t *desc, struct sk_buff *skb,
 		       unsigned int offset, size_t len)
 {
@@ -396,8 +408,12 @@ static int relay_actor(read_descriptor_t *desc, struct sk_buff *skb,
 		/* A full peer is backpressure; anything else is fatal. */
 		if (sent != -EAGAIN)
 			desc->error = sent ?: -EPIPE;
+		else
+			wait_for_space(dst);
 		return 0;
 	}
+	if (sent < len)
+		wait_for_space(dst);
 	desc->count -= sent;
 	return sent;
 }
