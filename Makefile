@@ -47,10 +47,16 @@ unit-tests:
 unit-check: unit-tests
 	$(SUBMAKE) -C tests/unit run
 
+CHECKPATCH_ARGS := --no-tree --strict --terse --show-types \
+	--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES,CONCATENATED_STRING
+
+# compat.h is the one place allowed to compare kernel versions.
 style:
-	$(CHECKPATCH) --no-tree --strict --terse --show-types \
-		--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES,CONCATENATED_STRING \
-		-f kmod/*.c kmod/*.h include/uapi/linux/litepx.h
+	$(CHECKPATCH) $(CHECKPATCH_ARGS) \
+		-f $(filter-out kmod/compat.h,$(wildcard kmod/*.c kmod/*.h)) \
+		include/uapi/linux/litepx.h
+	$(CHECKPATCH) $(CHECKPATCH_ARGS) \
+		--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f kmod/compat.h
 
 sparse:
 	$(MAKE) $(KBUILD_ARGS) C=2 modules
