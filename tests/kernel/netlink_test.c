@@ -297,6 +297,11 @@ TEST_F(netns, second_namespace_has_its_own_config)
 	EXPECT_EQ(NULL, strstr(read_file("/proc/litepx/routes"), "7000"));
 }
 
+static int ignore_conn(const struct lpx_conn *conn, void *arg)
+{
+	return 0;
+}
+
 TEST_F(netns, unprivileged_user_is_refused)
 {
 	pid_t pid;
@@ -315,6 +320,9 @@ TEST_F(netns, unprivileged_user_is_refused)
 			_exit(11);
 		if (lpx_nl_flush(nl) != -EPERM)
 			_exit(12);
+		/* Connections show client addresses: root only. */
+		if (lpx_nl_conn_dump(nl, ignore_conn, NULL) != -EPERM)
+			_exit(14);
 		/* Reading stays allowed. */
 		if (lpx_nl_config_get(nl, &state) || state.nroutes != 2)
 			_exit(13);
@@ -697,6 +705,7 @@ static const struct bad_request bad_requests[] = {
 	{ LITEPX_CMD_CONFIG_GET, build_junk_in_get, -EINVAL, "" },
 	{ LITEPX_CMD_ROUTE_GET, build_junk_in_get, -EINVAL, "" },
 	{ LITEPX_CMD_FLUSH, build_junk_in_get, -EINVAL, "" },
+	{ LITEPX_CMD_CONN_GET, build_junk_in_get, -EINVAL, "" },
 	{ LITEPX_CMD_FLUSH, build_unknown_top_attr, -EINVAL, "" },
 };
 
@@ -711,7 +720,8 @@ TEST_F(netns, malformed_requests_are_refused)
 	gen = generation(self->nl);
 	for (i = 0; i < sizeof(bad_requests) / sizeof(bad_requests[0]); i++) {
 		const struct bad_request *bad = &bad_requests[i];
-		int flags = bad->cmd == LITEPX_CMD_ROUTE_GET ? NLM_F_DUMP : 0;
+		int flags = bad->cmd == LITEPX_CMD_ROUTE_GET ||
+			    bad->cmd == LITEPX_CMD_CONN_GET ? NLM_F_DUMP : 0;
 		struct nl_msg *msg;
 		int err;
 
