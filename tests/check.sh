@@ -14,7 +14,7 @@
 #   LITEPX_CACHE          cache directory (default /var/cache/litepx)
 #   LITEPX_SUITES         userlands to build in (default: all four)
 #   LITEPX_GUEST_SUITES   kernels to run the kernel tests on (default bookworm)
-#   LITEPX_GUEST_TIMEOUT  seconds per guest run (default 3600)
+#   LITEPX_GUEST_TIMEOUT  seconds per guest run (default 2400)
 # The complete output is also written to $CACHE/check.log.
 set -euo pipefail
 LOG_TAG=check
@@ -22,7 +22,7 @@ LOG_TAG=check
 
 SUITES=${LITEPX_SUITES:-bullseye bookworm trixie sid}
 GUEST_SUITES=${LITEPX_GUEST_SUITES:-bookworm}
-GUEST_TIMEOUT=${LITEPX_GUEST_TIMEOUT:-3600}
+GUEST_TIMEOUT=${LITEPX_GUEST_TIMEOUT:-2400}
 GUEST_COMMAND="sh /opt/litepx/tests/kernel/run.sh"
 
 PASSED=0 FAILED=0 SKIPPED=0

@@ -45,15 +45,18 @@ bootstrap() {
 	if debootstrap --variant=minbase --make-tarball="$tarball.new" \
 		"$SUITE" "$tmp" "$(mirror)" >>"$LOG" 2>&1; then
 		mv "$tarball.new" "$tarball"
+		mirror >"$tarball.mirror"
 	else
 		warn "debootstrap download failed (see $LOG)"
-		rm -f "$tarball.new"
+		rm -rf "$tarball.new" "$tmp"
 		[[ -f $tarball ]] || die "no cached base system for $SUITE"
 		warn "using the cached base system $tarball"
 	fi
 	rm -rf "$tmp"
+	# The tarball's indices are named after its mirror: unpack with that one.
 	debootstrap --variant=minbase --unpack-tarball="$tarball" \
-		"$SUITE" "$NEW" "$(mirror)" >>"$LOG" 2>&1 || die "debootstrap failed"
+		"$SUITE" "$NEW" "$(cat "$tarball.mirror" 2>/dev/null || mirror)" >>"$LOG" 2>&1 ||
+		die "debootstrap failed"
 }
 
 configure_apt() {
@@ -83,17 +86,26 @@ configure_apt() {
 	chmod 755 "$NEW/usr/sbin/policy-rc.d"
 }
 
-# apt-get update; on failure use the lists saved with the cached .debs and
-# tell apt not to download anything.
+# apt-get update, which fails on fetch errors only with newer apt (-eany),
+# so look at what it says too.
+apt_update_ok() {
+	local out rc=0
+	out=$(in_chroot "$NEW" apt-get -q update 2>&1) || rc=$?
+	echo "$out" >>"$LOG"
+	((rc == 0)) && ! grep -qE '^(W: Failed to fetch|W: Some index files failed|E: )' <<<"$out"
+}
+
+# apt-get update; on failure use the lists (and the sources they came from)
+# saved with the cached .debs, and tell apt not to download anything.
 apt_update() {
 	local lists="$NEW/var/lib/apt/lists"
 	NO_DOWNLOAD=()
-	if quietly in_chroot "$NEW" apt-get -q update; then
-		return 0
-	fi
+	apt_update_ok && return 0
 	[[ -d $DEBS/lists ]] || die "apt-get update failed and no cached lists"
 	warn "apt-get update failed: using cached lists and .debs"
 	rm -rf "$lists" && cp -a "$DEBS/lists" "$lists"
+	[[ ! -f $DEBS/debian.sources ]] ||
+		cp "$DEBS/debian.sources" "$NEW/etc/apt/sources.list.d/debian.sources"
 	NO_DOWNLOAD=(--no-download)
 }
 
@@ -222,8 +234,12 @@ save_debs() {
 			cp "$archives/$f" "$DEBS.new/"
 	done
 	cp -a "$NEW/var/lib/apt/lists" "$DEBS.new/lists"
+	cp "$NEW/etc/apt/sources.list.d/debian.sources" "$DEBS.new/"
 	rm -f "$DEBS.new/lists/lock" && rm -rf "$DEBS.new/lists/partial"
 	mv "$DEBS/base.tgz" "$DEBS.new/"
+	if [[ -f $DEBS/base.tgz.mirror ]]; then
+		mv "$DEBS/base.tgz.mirror" "$DEBS.new/"
+	fi
 	rm -rf "$DEBS" && mv "$DEBS.new" "$DEBS"
 }
 
