@@ -113,8 +113,9 @@ main() {
 	(($# == 1)) || usage
 	local suite=$1 dir kver
 	check_suite "$suite"
-	[[ -x $BUSYBOX ]] && file_is_static "$BUSYBOX" ||
+	if ! [[ -x $BUSYBOX ]] || ! file_is_static "$BUSYBOX"; then
 		die "$BUSYBOX is not a static busybox (apt-get install busybox-static)"
+	fi
 	dir=$(suite_dir "$suite")
 	kver=$(suite_kver "$suite")
 	OUT="$dir/initramfs.cpio.gz"

@@ -34,13 +34,15 @@ local_includes() {
 # One pass over the tarball: the top-level selftests headers (a superset of
 # what the harness includes) and the checkpatch files.
 extract() {
-	local tmp=$1 top
+	local tmp=$1 top f members=()
 	top=$(basename "$SOURCE_TARBALL" .tar.xz)
+	members=("$top/$SELFTESTS/*.h")
+	for f in $CHECKPATCH_FILES; do
+		members+=("$top/scripts/$f")
+	done
 	log "extracting from $SOURCE_TARBALL"
 	tar -xJf "$SOURCE_TARBALL" -C "$tmp" --strip-components=1 \
-		--wildcards --no-wildcards-match-slash \
-		"$top/$SELFTESTS/*.h" \
-		$(printf "$top/scripts/%s " $CHECKPATCH_FILES)
+		--wildcards --no-wildcards-match-slash "${members[@]}"
 }
 
 install_files() {
