@@ -1,5 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * Whole numbers with an optional unit, as routes.yml writes durations and
+ * sizes. Deliberately strict: digits, then a unit from the table, then
+ * nothing. No sign, space, fraction, exponent or base prefix, so that
+ * "1.5s" or "0x10" is refused rather than read as something else.
+ */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "units.h"
@@ -9,33 +16,40 @@ struct unit {
 	uint64_t factor;
 };
 
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
 static const struct unit duration_units[] = {
-	{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
-	{ "", 1 },
+	{ "", 1 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
+	{ "h", 3600000 },
 };
 
 static const struct unit size_units[] = {
-	{ "B", 1 },
+	{ "", 1 }, { "B", 1 },
 	{ "K", 1ULL << 10 }, { "KiB", 1ULL << 10 }, { "KB", 1000 },
 	{ "M", 1ULL << 20 }, { "MiB", 1ULL << 20 }, { "MB", 1000000 },
 	{ "G", 1ULL << 30 }, { "GiB", 1ULL << 30 }, { "GB", 1000000000 },
-	{ "", 1 },
 };
 
-/* Reads leading digits into *value; returns where they end, or NULL. */
-static const char *parse_digits(const char *text, uint64_t *value)
+static const struct unit no_units[] = { { "", 1 } };
+
+/*
+ * Reads the leading digits of text into *value and points *rest past
+ * them. Returns -EINVAL when there are none, -ERANGE past 64 bits.
+ */
+static int parse_digits(const char *text, uint64_t *value, const char **rest)
 {
 	const char *p = text;
+	unsigned int digit;
 
 	*value = 0;
-	if (*p < '0' || *p > '9')
-		return NULL;
 	for (; *p >= '0' && *p <= '9'; p++) {
-		if (*value > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
-			return (const char *)-1;
-		*value = *value * 10 + (uint64_t)(*p - '0');
+		digit = (unsigned int)(*p - '0');
+		if (*value > (UINT64_MAX - digit) / 10)
+			return -ERANGE;
+		*value = *value * 10 + digit;
 	}
-	return p;
+	*rest = p;
+	return p == text ? -EINVAL : 0;
 }
 
 static int parse_with_units(const char *text, const struct unit *units,
@@ -44,12 +58,11 @@ static int parse_with_units(const char *text, const struct unit *units,
 	const char *rest;
 	uint64_t value;
 	size_t i;
+	int err;
 
-	rest = parse_digits(text, &value);
-	if (!rest)
-		return -EINVAL;
-	if (rest == (const char *)-1)
-		return -ERANGE;
+	err = parse_digits(text, &value, &rest);
+	if (err)
+		return err;
 	for (i = 0; i < nunits; i++) {
 		if (strcmp(rest, units[i].suffix))
 			continue;
@@ -64,20 +77,53 @@ static int parse_with_units(const char *text, const struct unit *units,
 int lpx_parse_duration_ms(const char *text, uint64_t *ms)
 {
 	return parse_with_units(text, duration_units,
-				sizeof(duration_units) / sizeof(duration_units[0]),
-				ms);
+				ARRAY_LEN(duration_units), ms);
 }
 
 int lpx_parse_size(const char *text, uint64_t *bytes)
 {
-	return parse_with_units(text, size_units,
-				sizeof(size_units) / sizeof(size_units[0]),
+	return parse_with_units(text, size_units, ARRAY_LEN(size_units),
 				bytes);
 }
 
 int lpx_parse_uint(const char *text, uint64_t *value)
 {
-	static const struct unit none[] = { { "", 1 } };
+	return parse_with_units(text, no_units, ARRAY_LEN(no_units), value);
+}
 
-	return parse_with_units(text, none, 1, value);
+/* The largest unit that divides value exactly, for readable output. */
+static const char *format_with_units(char *buf, size_t len, uint64_t value,
+				     const struct unit *units, size_t nunits)
+{
+	const struct unit *best = NULL;
+	size_t i;
+
+	for (i = 0; i < nunits; i++)
+		if (*units[i].suffix && value && !(value % units[i].factor) &&
+		    (!best || units[i].factor > best->factor))
+			best = &units[i];
+	if (!best)
+		snprintf(buf, len, "%llu", (unsigned long long)value);
+	else
+		snprintf(buf, len, "%llu%s",
+			 (unsigned long long)(value / best->factor),
+			 best->suffix);
+	return buf;
+}
+
+const char *lpx_format_duration(char *buf, size_t len, uint64_t ms)
+{
+	return format_with_units(buf, len, ms, duration_units,
+				 ARRAY_LEN(duration_units));
+}
+
+const char *lpx_format_size(char *buf, size_t len, uint64_t bytes)
+{
+	/* Binary units only: 1000000 stays a number, not "1MB". */
+	static const struct unit binary[] = {
+		{ "KiB", 1ULL << 10 }, { "MiB", 1ULL << 20 },
+		{ "GiB", 1ULL << 30 },
+	};
+
+	return format_with_units(buf, len, bytes, binary, ARRAY_LEN(binary));
 }

@@ -3,6 +3,7 @@
 #ifndef LITEPX_UNITS_H
 #define LITEPX_UNITS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -19,5 +20,13 @@ int lpx_parse_size(const char *text, uint64_t *bytes);
 
 /* A bare decimal number; no sign, no spaces. Same returns. */
 int lpx_parse_uint(const char *text, uint64_t *value);
+
+/*
+ * The reverse, for output that a person reads and the parsers above
+ * take back: the largest unit that divides the value exactly ("5m",
+ * "1500ms"; "1MiB", "1000"). Returns buf.
+ */
+const char *lpx_format_duration(char *buf, size_t len, uint64_t ms);
+const char *lpx_format_size(char *buf, size_t len, uint64_t bytes);
 
 #endif /* LITEPX_UNITS_H */
