@@ -4,56 +4,92 @@
  * resolver's order, so the module can fail over from one to the next.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netdb.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "config.h"
 
-static int add_unique(struct lpx_addr *out, int n, const struct lpx_addr *a)
+static bool same_addr(const struct lpx_addr *a, const struct lpx_addr *b)
 {
-	int i;
+	if (a->family != b->family)
+		return false;
+	if (a->family == AF_INET)
+		return a->v4.s_addr == b->v4.s_addr;
+	return IN6_ARE_ADDR_EQUAL(&a->v6, &b->v6);
+}
 
-	for (i = 0; i < n; i++)
-		if (out[i].family == a->family &&
-		    !memcmp(&out[i].v6, &a->v6,
-			    a->family == AF_INET ? 4 : 16))
-			return n;
-	out[n] = *a;
-	return n + 1;
+/* An address literal needs no DNS, and must never wait for one. */
+static bool parse_literal(const char *host, struct lpx_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, host, &out->v4) == 1) {
+		out->family = AF_INET;
+		return true;
+	}
+	if (inet_pton(AF_INET6, host, &out->v6) == 1) {
+		out->family = AF_INET6;
+		return true;
+	}
+	return false;
+}
+
+/* ai into *out; false for a family the module does not forward to. */
+static bool from_addrinfo(const struct addrinfo *ai, struct lpx_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->family = ai->ai_family;
+	if (ai->ai_family == AF_INET)
+		out->v4 = ((const struct sockaddr_in *)ai->ai_addr)->sin_addr;
+	else if (ai->ai_family == AF_INET6)
+		out->v6 = ((const struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
+	else
+		return false;
+	return true;
 }
 
 int lpx_resolve_default(const char *host, struct lpx_addr *out, size_t max,
 			const char **why)
 {
+	/*
+	 * One socket type, or every address comes back three times (stream,
+	 * datagram, raw). No AI_ADDRCONFIG: a target's AAAA records matter
+	 * even when this box has no IPv6 address yet.
+	 */
 	struct addrinfo hints = {
 		.ai_family = AF_UNSPEC,
 		.ai_socktype = SOCK_STREAM,
 	};
 	struct addrinfo *res, *ai;
 	struct lpx_addr a;
-	int n = 0, err;
+	size_t n = 0, i;
+	int err;
 
-	err = getaddrinfo(host, NULL, &hints, &res);
-	if (err) {
-		*why = gai_strerror(err);
+	if (!max) {
+		*why = "no room for an address";
 		return -1;
 	}
-	for (ai = res; ai && (size_t)n < max; ai = ai->ai_next) {
-		memset(&a, 0, sizeof(a));
-		a.family = ai->ai_family;
-		if (ai->ai_family == AF_INET)
-			a.v4 = ((struct sockaddr_in *)ai->ai_addr)->sin_addr;
-		else if (ai->ai_family == AF_INET6)
-			a.v6 = ((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
-		else
+	if (parse_literal(host, &out[0]))
+		return 1;
+	err = getaddrinfo(host, NULL, &hints, &res);
+	if (err) {
+		/* Both give static text, which outlives this call. */
+		*why = err == EAI_SYSTEM ? strerror(errno) : gai_strerror(err);
+		return -1;
+	}
+	for (ai = res; ai && n < max; ai = ai->ai_next) {
+		if (!from_addrinfo(ai, &a))
 			continue;
-		n = add_unique(out, n, &a);
+		for (i = 0; i < n && !same_addr(&out[i], &a); i++)
+			;
+		if (i == n)
+			out[n++] = a;
 	}
 	freeaddrinfo(res);
 	if (!n) {
 		*why = "no IPv4 or IPv6 address";
 		return -1;
 	}
-	return n;
+	return (int)n;
 }
