@@ -1,25 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The normalised configuration, for `check` and `show`: every default
- * filled in, what each route opens, and the addresses a name resolved to.
+ * filled in, what each route opens (protocols x ports x address
+ * families), and the addresses a name resolved to. The human format is
+ * for reading; --json carries the same content for scripts.
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
 
 #include "config.h"
+#include "units.h"
 
 const char *lpx_proxy_protocol_name(enum litepx_proxy_protocol pp)
 {
-	static const char *const names[] = { "none", "v1", "v2", "spp" };
+	static const char *const names[] = {
+		[LITEPX_PROXY_NONE] = "none",
+		[LITEPX_PROXY_V1] = "v1",
+		[LITEPX_PROXY_V2] = "v2",
+		[LITEPX_PROXY_SPP] = "spp",
+	};
 
 	return pp <= LITEPX_PROXY_MAX ? names[pp] : "unknown";
 }
 
 const char *lpx_log_level_name(enum litepx_log_level level)
 {
-	static const char *const names[] = { "error", "warn", "info",
-					     "debug" };
+	static const char *const names[] = {
+		[LITEPX_LOG_ERROR] = "error",
+		[LITEPX_LOG_WARN] = "warn",
+		[LITEPX_LOG_INFO] = "info",
+		[LITEPX_LOG_DEBUG] = "debug",
+	};
 
 	return level <= LITEPX_LOG_MAX ? names[level] : "unknown";
 }
@@ -47,13 +59,39 @@ const char *lpx_addr_str(const struct lpx_addr *addr, char *buf, size_t len)
 	return buf;
 }
 
-/* Sockets the route opens: ports x protocols x address families. */
-static unsigned int listeners(const struct lpx_route *r)
-{
-	unsigned int ports = r->port_to - r->port_from + 1;
-	unsigned int protos = r->protocols == LITEPX_PROTO_ALL ? 2 : 1;
+/* ---- what a route opens ---- */
 
-	return ports * protos * (r->has_listen ? 1 : 2);
+static unsigned int route_ports(const struct lpx_route *r)
+{
+	return r->port_to - r->port_from + 1U;
+}
+
+static unsigned int route_protocols(const struct lpx_route *r)
+{
+	return !!(r->protocols & LITEPX_PROTO_TCP) +
+	       !!(r->protocols & LITEPX_PROTO_UDP);
+}
+
+/* Without listen a route binds IPv4 and IPv6 sockets side by side. */
+static unsigned int route_families(const struct lpx_route *r)
+{
+	return r->has_listen ? 1 : 2;
+}
+
+static uint64_t route_listeners(const struct lpx_route *r)
+{
+	return (uint64_t)route_ports(r) * route_protocols(r) *
+	       route_families(r);
+}
+
+static uint64_t total_listeners(const struct lpx_config *cfg)
+{
+	uint64_t total = 0;
+	size_t i;
+
+	for (i = 0; i < cfg->nroutes; i++)
+		total += route_listeners(&cfg->routes[i]);
+	return total;
 }
 
 static uint32_t or_default(uint32_t value, uint32_t fallback)
@@ -61,158 +99,315 @@ static uint32_t or_default(uint32_t value, uint32_t fallback)
 	return value ? value : fallback;
 }
 
+static const char *plural(unsigned int n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* ---- human ---- */
+
+/* Text from the config on one line: control characters escaped. */
+static void put_text(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			fputc(c, out);
+	}
+}
+
+static void print_ports(FILE *out, const char *key, unsigned int from,
+			unsigned int count)
+{
+	if (count == 1)
+		fprintf(out, "  %s: %u\n", key, from);
+	else
+		fprintf(out, "  %s: %u-%u\n", key, from, from + count - 1);
+}
+
+/* "listeners: 44 (11 ports x 2 protocols x 2 address families)" */
+static void print_listeners(FILE *out, const struct lpx_route *r)
+{
+	unsigned int ports = route_ports(r);
+	unsigned int protos = route_protocols(r);
+	unsigned int families = route_families(r);
+
+	fprintf(out, "  listeners: %" PRIu64 " (%u port%s x %u protocol%s",
+		route_listeners(r), ports, plural(ports), protos,
+		plural(protos));
+	fprintf(out, " x %u address famil%s)\n", families,
+		families == 1 ? "y" : "ies");
+}
+
 static void print_route(FILE *out, const struct lpx_config *cfg,
 			const struct lpx_route *r)
 {
-	unsigned int span = r->port_to - r->port_from;
-	char addr[INET6_ADDRSTRLEN];
+	const struct lpx_options *o = &cfg->opts;
+	char addr[INET6_ADDRSTRLEN], t1[32], t2[32], t3[32];
+	unsigned int ports = route_ports(r);
 	size_t i;
 
-	fprintf(out, "route %u:\n", r->id);
-	if (r->description)
-		fprintf(out, "  description: %s\n", r->description);
+	fprintf(out, "\nroute %u", r->id);
+	if (r->mark.line)
+		fprintf(out, " (line %u)", r->mark.line);
+	fprintf(out, ":\n");
+	if (r->description) {
+		fprintf(out, "  description: ");
+		put_text(out, r->description);
+		fputc('\n', out);
+	}
 	fprintf(out, "  protocol: %s\n", lpx_protocols_name(r->protocols));
-	fprintf(out, "  listen: %s\n",
-		r->has_listen ? lpx_addr_str(&r->listen, addr, sizeof(addr)) :
-				"* (every IPv4 and IPv6 address)");
-	fprintf(out, "  port: %u-%u (%u listening sockets)\n", r->port_from,
-		r->port_to, listeners(r));
-	fprintf(out, "  dest_host: %s\n", r->dest_host);
-	fprintf(out, "  dest_port: %u-%u\n", r->dest_port, r->dest_port + span);
+	if (r->has_listen)
+		fprintf(out, "  listen: %s\n",
+			lpx_addr_str(&r->listen, addr, sizeof(addr)));
+	else
+		fprintf(out, "  listen: * (every IPv4 and IPv6 address)\n");
+	print_ports(out, "port", r->port_from, ports);
+	print_listeners(out, r);
+	fprintf(out, "  dest_host: ");
+	put_text(out, r->dest_host ? r->dest_host : "");
+	fputc('\n', out);
+	print_ports(out, "dest_port", r->dest_port, ports);
 	fprintf(out, "  addresses:");
 	for (i = 0; i < r->ndests; i++)
-		fprintf(out, " %s", lpx_addr_str(&r->dests[i], addr,
-						  sizeof(addr)));
+		fprintf(out, "%s %s", i ? "," : "",
+			lpx_addr_str(&r->dests[i], addr, sizeof(addr)));
 	fprintf(out, "\n  proxy_protocol: %s\n",
 		lpx_proxy_protocol_name(r->proxy_protocol));
-	fprintf(out, "  timeouts: connect %" PRIu32 " ms, idle %" PRIu32
-		" ms, shutdown %" PRIu32 " ms\n",
-		or_default(r->connect_timeout_ms, cfg->opts.connect_timeout_ms),
-		or_default(r->idle_timeout_ms, cfg->opts.idle_timeout_ms),
-		or_default(r->shutdown_timeout_ms,
-			   cfg->opts.shutdown_timeout_ms));
+	fprintf(out, "  timeouts: idle %s, connect %s, shutdown %s\n",
+		lpx_format_duration(t1, sizeof(t1),
+				    or_default(r->idle_timeout_ms,
+					       o->idle_timeout_ms)),
+		lpx_format_duration(t2, sizeof(t2),
+				    or_default(r->connect_timeout_ms,
+					       o->connect_timeout_ms)),
+		lpx_format_duration(t3, sizeof(t3),
+				    or_default(r->shutdown_timeout_ms,
+					       o->shutdown_timeout_ms)));
+}
+
+static void print_limit(FILE *out, const char *key, uint64_t value)
+{
+	fprintf(out, "    %s: %" PRIu64 "%s\n", key, value,
+		value ? "" : " (no limit)");
+}
+
+static void print_sockbuf(FILE *out, const char *key, uint32_t bytes)
+{
+	char buf[32];
+
+	fprintf(out, "    %s: %s%s\n", key,
+		lpx_format_size(buf, sizeof(buf), bytes),
+		bytes ? "" : " (kernel default)");
 }
 
 static void print_options(FILE *out, const struct lpx_options *o)
 {
+	char t1[32], t2[32], t3[32], bps[32];
 	size_t i;
 
 	fprintf(out, "options:\n  worker_threads: %" PRIu32 "%s\n",
-		o->worker_threads, o->worker_threads ? "" : " (every CPU)");
-	fprintf(out, "  idle_timeout: %" PRIu32 " ms\n", o->idle_timeout_ms);
-	fprintf(out, "  connect_timeout: %" PRIu32 " ms\n",
-		o->connect_timeout_ms);
-	fprintf(out, "  shutdown_timeout: %" PRIu32 " ms\n",
-		o->shutdown_timeout_ms);
+		o->worker_threads, o->worker_threads ? "" : " (one per CPU)");
+	fprintf(out, "  connection:\n    idle_timeout: %s\n"
+		"    connect_timeout: %s\n    shutdown_timeout: %s\n",
+		lpx_format_duration(t1, sizeof(t1), o->idle_timeout_ms),
+		lpx_format_duration(t2, sizeof(t2), o->connect_timeout_ms),
+		lpx_format_duration(t3, sizeof(t3), o->shutdown_timeout_ms));
 	fprintf(out, "  log_level: %s\n", lpx_log_level_name(o->log_level));
-	fprintf(out, "security:\n  tcp.connection_limits: %" PRIu32
-		"\n  tcp.connection_ip_limits: %" PRIu32
-		"\n  tcp.ipv6_prefix: %u\n", o->tcp_conn_limit,
-		o->tcp_conn_ip_limit, o->ipv6_prefix);
-	fprintf(out, "  udp.connection_limits: %" PRIu32
-		"\n  udp.pps_ip_limits: %" PRIu32
-		"\n  udp.bps_ip_limits: %" PRIu64 "\n", o->udp_session_limit,
-		o->udp_pps_ip_limit, o->udp_bps_ip_limit);
+
+	fprintf(out, "security:\n  tcp:\n");
+	print_limit(out, "connection_limits", o->tcp_conn_limit);
+	print_limit(out, "connection_ip_limits", o->tcp_conn_ip_limit);
+	fprintf(out, "    ipv6_prefix: %u\n  udp:\n", o->ipv6_prefix);
+	print_limit(out, "connection_limits", o->udp_session_limit);
+	print_limit(out, "pps_ip_limits", o->udp_pps_ip_limit);
+	fprintf(out, "    bps_ip_limits: %s\n", o->udp_bps_ip_limit ?
+		lpx_format_size(bps, sizeof(bps), o->udp_bps_ip_limit) :
+		"0 (no limit)");
+
 	fprintf(out, "performance:\n  cpu_affinity:");
 	for (i = 0; i < o->ncpus; i++)
-		fprintf(out, " %" PRIu32, o->cpus[i]);
-	fprintf(out, "%s\n  recv_buffer_size: %" PRIu32
-		"\n  send_buffer_size: %" PRIu32 "\n",
-		o->ncpus ? "" : " none", o->rcvbuf, o->sndbuf);
+		fprintf(out, "%s %" PRIu32, i ? "," : "", o->cpus[i]);
+	fprintf(out, "%s\n  kernel_socket:\n", o->ncpus ? "" : " none");
+	print_sockbuf(out, "recv_buffer_size", o->rcvbuf);
+	print_sockbuf(out, "send_buffer_size", o->sndbuf);
 }
 
 void lpx_config_print(FILE *out, const struct lpx_config *cfg)
 {
-	unsigned int total = 0;
 	size_t i;
 
-	if (cfg->path)
-		fprintf(out, "# %s\n", cfg->path);
-	print_options(out, &cfg->opts);
-	for (i = 0; i < cfg->nroutes; i++) {
-		print_route(out, cfg, &cfg->routes[i]);
-		total += listeners(&cfg->routes[i]);
+	fprintf(out, "# ");
+	if (cfg->path) {
+		put_text(out, cfg->path);
+		fprintf(out, ": ");
 	}
-	fprintf(out, "%zu routes, %u listening sockets\n", cfg->nroutes, total);
+	fprintf(out, "%zu route%s, %" PRIu64 " listening sockets\n",
+		cfg->nroutes, cfg->nroutes == 1 ? "" : "s",
+		total_listeners(cfg));
+	print_options(out, &cfg->opts);
+	for (i = 0; i < cfg->nroutes; i++)
+		print_route(out, cfg, &cfg->routes[i]);
 }
 
-static void json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+/* ---- JSON ---- */
 
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
+/* Length of the valid UTF-8 sequence at s, or 0 when it is not one. */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (*s >= 0xc2 && *s <= 0xdf)
+		len = 2;
+	else if (*s >= 0xe0 && *s <= 0xef)
+		len = 3;
+	else if (*s >= 0xf0 && *s <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	/* No overlong forms, surrogates or code points past U+10FFFF. */
+	if (*s == 0xe0)
+		lo = 0xa0;
+	else if (*s == 0xed)
+		hi = 0x9f;
+	else if (*s == 0xf0)
+		lo = 0x90;
+	else if (*s == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+/* A JSON string; bytes that are not UTF-8 (a file name may hold any)
+ * become U+FFFD so that the output stays valid. */
+static void json_string(FILE *out, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t len;
+
+	fputc('"', out);
+	while (*s) {
+		if (*s == '"' || *s == '\\') {
+			fprintf(out, "\\%c", *s++);
+		} else if (*s == '\n') {
+			fputs("\\n", out);
+			s++;
+		} else if (*s == '\t') {
+			fputs("\\t", out);
+			s++;
+		} else if (*s < 0x20 || *s == 0x7f) {
+			fprintf(out, "\\u%04x", *s++);
+		} else if (*s < 0x80) {
+			fputc(*s++, out);
+		} else if ((len = utf8_len(s))) {
+			fwrite(s, 1, len, out);
+			s += len;
+		} else {
+			fputs("\\ufffd", out);
+			s++;
+		}
 	}
 	fputc('"', out);
+}
+
+static void json_range(FILE *out, const char *key, unsigned int from,
+		       unsigned int count)
+{
+	fprintf(out, ",\"%s\":{\"from\":%u,\"to\":%u}", key, from,
+		from + count - 1);
 }
 
 static void json_route(FILE *out, const struct lpx_config *cfg,
 		       const struct lpx_route *r)
 {
+	const struct lpx_options *o = &cfg->opts;
 	char addr[INET6_ADDRSTRLEN];
 	size_t i;
 
-	fprintf(out, "{\"id\":%u,\"protocol\":\"%s\",\"listen\":", r->id,
-		lpx_protocols_name(r->protocols));
-	if (r->has_listen)
-		json_string(out, lpx_addr_str(&r->listen, addr, sizeof(addr)));
-	else
-		fprintf(out, "null");
-	fprintf(out, ",\"port_from\":%u,\"port_to\":%u,\"listeners\":%u,"
-		"\"dest_host\":", r->port_from, r->port_to, listeners(r));
-	json_string(out, r->dest_host);
-	fprintf(out, ",\"dest_port_from\":%u,\"dest_port_to\":%u,"
-		"\"addresses\":[", r->dest_port,
-		r->dest_port + (r->port_to - r->port_from));
-	for (i = 0; i < r->ndests; i++) {
-		fprintf(out, "%s", i ? "," : "");
-		json_string(out, lpx_addr_str(&r->dests[i], addr, sizeof(addr)));
-	}
-	fprintf(out, "],\"proxy_protocol\":\"%s\",\"connect_timeout_ms\":%"
-		PRIu32 ",\"idle_timeout_ms\":%" PRIu32
-		",\"shutdown_timeout_ms\":%" PRIu32 ",\"description\":",
-		lpx_proxy_protocol_name(r->proxy_protocol),
-		or_default(r->connect_timeout_ms, cfg->opts.connect_timeout_ms),
-		or_default(r->idle_timeout_ms, cfg->opts.idle_timeout_ms),
-		or_default(r->shutdown_timeout_ms,
-			   cfg->opts.shutdown_timeout_ms));
+	fprintf(out, "{\"id\":%u", r->id);
+	if (r->mark.line)
+		fprintf(out, ",\"line\":%u", r->mark.line);
+	fprintf(out, ",\"description\":");
 	if (r->description)
 		json_string(out, r->description);
 	else
 		fprintf(out, "null");
-	fputc('}', out);
+	fprintf(out, ",\"protocol\":[%s%s%s]",
+		r->protocols & LITEPX_PROTO_TCP ? "\"tcp\"" : "",
+		r->protocols == LITEPX_PROTO_ALL ? "," : "",
+		r->protocols & LITEPX_PROTO_UDP ? "\"udp\"" : "");
+	fprintf(out, ",\"listen\":");
+	json_string(out, r->has_listen ?
+		    lpx_addr_str(&r->listen, addr, sizeof(addr)) : "*");
+	json_range(out, "port_range", r->port_from, route_ports(r));
+	fprintf(out, ",\"listeners\":%" PRIu64 ",\"dest_host\":",
+		route_listeners(r));
+	json_string(out, r->dest_host ? r->dest_host : "");
+	json_range(out, "dest_port_range", r->dest_port, route_ports(r));
+	fprintf(out, ",\"addresses\":[");
+	for (i = 0; i < r->ndests; i++) {
+		fprintf(out, "%s", i ? "," : "");
+		json_string(out, lpx_addr_str(&r->dests[i], addr,
+					      sizeof(addr)));
+	}
+	fprintf(out, "],\"proxy_protocol\":\"%s\",\"idle_timeout\":%" PRIu32
+		",\"connect_timeout\":%" PRIu32 ",\"shutdown_timeout\":%"
+		PRIu32 "}",
+		lpx_proxy_protocol_name(r->proxy_protocol),
+		or_default(r->idle_timeout_ms, o->idle_timeout_ms),
+		or_default(r->connect_timeout_ms, o->connect_timeout_ms),
+		or_default(r->shutdown_timeout_ms, o->shutdown_timeout_ms));
 }
 
-void lpx_config_print_json(FILE *out, const struct lpx_config *cfg)
+static void json_options(FILE *out, const struct lpx_options *o)
 {
-	const struct lpx_options *o = &cfg->opts;
 	size_t i;
 
-	fprintf(out, "{\"options\":{\"worker_threads\":%" PRIu32
-		",\"idle_timeout_ms\":%" PRIu32 ",\"connect_timeout_ms\":%"
-		PRIu32 ",\"shutdown_timeout_ms\":%" PRIu32
-		",\"log_level\":\"%s\"},", o->worker_threads,
+	fprintf(out, "\"options\":{\"worker_threads\":%" PRIu32
+		",\"connection\":{\"idle_timeout\":%" PRIu32
+		",\"connect_timeout\":%" PRIu32 ",\"shutdown_timeout\":%"
+		PRIu32 "},\"log_level\":\"%s\"}", o->worker_threads,
 		o->idle_timeout_ms, o->connect_timeout_ms,
 		o->shutdown_timeout_ms, lpx_log_level_name(o->log_level));
-	fprintf(out, "\"security\":{\"tcp\":{\"connection_limits\":%" PRIu32
+	fprintf(out, ",\"security\":{\"tcp\":{\"connection_limits\":%" PRIu32
 		",\"connection_ip_limits\":%" PRIu32 ",\"ipv6_prefix\":%u},"
 		"\"udp\":{\"connection_limits\":%" PRIu32
 		",\"pps_ip_limits\":%" PRIu32 ",\"bps_ip_limits\":%" PRIu64
-		"}},", o->tcp_conn_limit, o->tcp_conn_ip_limit, o->ipv6_prefix,
+		"}}", o->tcp_conn_limit, o->tcp_conn_ip_limit, o->ipv6_prefix,
 		o->udp_session_limit, o->udp_pps_ip_limit,
 		o->udp_bps_ip_limit);
-	fprintf(out, "\"performance\":{\"cpu_affinity\":[");
+	fprintf(out, ",\"performance\":{\"cpu_affinity\":[");
 	for (i = 0; i < o->ncpus; i++)
 		fprintf(out, "%s%" PRIu32, i ? "," : "", o->cpus[i]);
 	fprintf(out, "],\"kernel_socket\":{\"recv_buffer_size\":%" PRIu32
-		",\"send_buffer_size\":%" PRIu32 "}},\"routes\":[", o->rcvbuf,
-		o->sndbuf);
+		",\"send_buffer_size\":%" PRIu32 "}}", o->rcvbuf, o->sndbuf);
+}
+
+/*
+ * One object, no trailing newline: `show --json` wraps it. Keys follow
+ * routes.yml; durations are in milliseconds and sizes in bytes.
+ */
+void lpx_config_print_json(FILE *out, const struct lpx_config *cfg)
+{
+	size_t i;
+
+	fputc('{', out);
+	if (cfg->path) {
+		fprintf(out, "\"file\":");
+		json_string(out, cfg->path);
+		fputc(',', out);
+	}
+	fprintf(out, "\"listeners\":%" PRIu64 ",", total_listeners(cfg));
+	json_options(out, &cfg->opts);
+	fprintf(out, ",\"routes\":[");
 	for (i = 0; i < cfg->nroutes; i++) {
 		fprintf(out, "%s", i ? "," : "");
 		json_route(out, cfg, &cfg->routes[i]);
