@@ -14,12 +14,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "kselftest_harness.h"
 #include "../../userspace/config.h"
 
 #define NAME		"t.yml"
 #define ROUTES_YML	"../../config/routes.yml"
+
+/*
+ * Time limits hold on a plain run; under valgrind (make valgrind) every
+ * limit is multiplied by $LPX_TIME_SCALE, and big tests get minutes.
+ */
+#define SLOW_TEST_TIMEOUT	600
+
+static double time_limit(double seconds)
+{
+	const char *scale = getenv("LPX_TIME_SCALE");
+
+	return scale ? seconds * atof(scale) : seconds;
+}
 
 /* ---- a resolver without DNS ---- */
 
@@ -113,10 +127,10 @@ static void result_free(struct result *r)
 	r->ret = -1;
 }
 
-static void load_with(struct result *r, const char *text, size_t len,
-		      lpx_resolver_fn resolve)
+static void load_env(struct result *r, const char *text, size_t len,
+		     lpx_resolver_fn resolve, unsigned int ncpus)
 {
-	struct lpx_env env = { .resolve = resolve, .ncpus_present = 4 };
+	struct lpx_env env = { .resolve = resolve, .ncpus_present = ncpus };
 
 	result_free(r);
 	env.err = open_memstream(&r->err, &r->errlen);
@@ -126,6 +140,13 @@ static void load_with(struct result *r, const char *text, size_t len,
 	r->loaded = r->ret == 0;
 	if (fclose(env.err))
 		abort();
+}
+
+/* The usual machine: four CPUs, the fake resolver unless told. */
+static void load_with(struct result *r, const char *text, size_t len,
+		      lpx_resolver_fn resolve)
+{
+	load_env(r, text, len, resolve, 4);
 }
 
 static unsigned int count_lines(const char *s)
@@ -796,7 +817,7 @@ TEST_F(loader, range_of_16384_ports_overlapped)
 }
 
 /* A megabyte of comment does not hide the routes. */
-TEST_F(loader, large_file)
+TEST_F_TIMEOUT(loader, large_file, SLOW_TEST_TIMEOUT)
 {
 	size_t n = 1 << 20;
 	char *text = malloc(n + 128);
@@ -1650,9 +1671,8 @@ TEST_F(loader, yaml_syntax_errors)
 		"routes:\n  - port: 8080\n   dest_host: 192.0.2.1\n",
 		"routes:\n\t- port: 8080\n",
 		"routes:\n  - port: \"8080\n",
-		"routes: *nowhere\n",
-		"routes:\n  - port: 80\n    dest_host: 192.0.2.1\n"
-		"options: {log_level: info\n",
+		("routes:\n  - port: 80\n    dest_host: 192.0.2.1\n"
+		 "options: {log_level: info\n"),
 	};
 	size_t i;
 
@@ -1722,7 +1742,7 @@ static bool prefixed(const char *line, size_t len, const char *unused)
 }
 
 /* Whatever comes in, a refusal in file:line:col lines and no crash. */
-TEST_F(loader, garbage)
+TEST_F_TIMEOUT(loader, garbage, SLOW_TEST_TIMEOUT)
 {
 	static const char binary[] = "\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0"
 				     "\x03\0\x3e\0\x01\0\0\0\x10\x10\0\0";
@@ -1775,7 +1795,7 @@ TEST_F(loader, garbage)
  * not all of it (a diagnostic is for a terminal: the loader's own "got
  * '...'" descriptions stop at 40 characters).
  */
-TEST_F(loader, huge_scalar)
+TEST_F_TIMEOUT(loader, huge_scalar, SLOW_TEST_TIMEOUT)
 {
 	size_t n = 1 << 20;
 	char *text = malloc(n + 128), *p;
@@ -1843,6 +1863,718 @@ TEST_F(loader, three_errors_three_lines)
 		   NAME ":8:23: performance.kernel_socket.recv_buffer_size: "
 		   "'1Mi' is not a size (e.g. 1048576, \"1MiB\")");
 	EXPECT_EQ(3, count_lines(self->r.err));
+}
+
+/* ---- what the first version got wrong, and what came after ---- */
+
+/* Aliases are refused where they stand, the dangling one included. */
+TEST_F(loader, aliases_refused)
+{
+	LOAD_FAILS("routes:\n"
+		   "  - &first {port: 80, dest_host: 192.0.2.1}\n"
+		   "  - *first\n"
+		   "  - port: 81\n"
+		   "    dest_host: 192.0.2.1\n"
+		   "    protocol: &p [tcp, *p]\n",
+		   NAME ":3:5: aliases (*first) are not supported; write the "
+		   "value out",
+		   NAME ":6:24: aliases (*p) are not supported; write the "
+		   "value out");
+	LOAD_FAILS("routes: *nowhere\n",
+		   NAME ":1:9: aliases (*nowhere) are not supported; write the "
+		   "value out");
+	/* An anchor alone is harmless. */
+	LOAD_OK("routes:\n"
+		"  - &web\n"
+		"    port: 80\n"
+		"    dest_host: 192.0.2.1\n");
+}
+
+TEST_F(loader, one_document_only)
+{
+	LOAD_FAILS("routes:\n"
+		   "  - {port: 80, dest_host: 192.0.2.1}\n"
+		   "---\n"
+		   "routes: []\n",
+		   NAME ":3:1: a second YAML document; routes.yml holds one");
+	LOAD_OK("---\n"
+		"routes:\n"
+		"  - {port: 80, dest_host: 192.0.2.1}\n"
+		"...\n");
+	EXPECT_EQ(3, ROUTE(1)->mark.line);
+}
+
+TEST_F(loader, single_port_with_dest_range)
+{
+	LOAD_FAILS(ROUTE_1
+		   "  - port: 81\n"
+		   "    dest_host: 192.0.2.1\n"
+		   "    dest_port_range: {from: 8000}\n",
+		   NAME ":6:22: routes[2].dest_port_range: a single port needs "
+		   "dest_port (or nothing, for the same port)");
+}
+
+/* Spelled-out reasons instead of the resolver's "not known". */
+TEST_F(loader, dest_host_not_a_host)
+{
+	LOAD_FAILS(ROUTE_1
+		   "  - port: 81\n"
+		   "    dest_host: \"[2001:db8::1]\"\n"
+		   "  - port: 82\n"
+		   "    dest_host: mail.example:25\n"
+		   "  - port: 83\n"
+		   "    dest_host: \"a b\"\n"
+		   "  - port: 84\n"
+		   "    dest_host: 224.0.0.1\n"
+		   "  - port: 85\n"
+		   "    dest_host: \"::\"\n"
+		   "  - port: 86\n"
+		   "    dest_host: \"\"\n",
+		   NAME ":5:16: routes[2].dest_host: '[2001:db8::1]': write "
+		   "IPv6 addresses without brackets",
+		   NAME ":7:16: routes[3].dest_host: 'mail.example:25' is not a "
+		   "host name: the port goes in dest_port",
+		   NAME ":9:16: routes[4].dest_host: 'a b' is not an IP address "
+		   "or a host name (letters, digits, '-', '_' and '.')",
+		   NAME ":11:16: routes[5].dest_host: '224.0.0.1' is a "
+		   "multicast address: cannot forward to it",
+		   NAME ":13:16: routes[6].dest_host: '::' is the unspecified "
+		   "address: cannot forward to it",
+		   NAME ":15:16: routes[7].dest_host: expected a host name or "
+		   "an IP address");
+	EXPECT_EQ(0, resolver_calls);
+}
+
+/* What the module would refuse to bind is refused here already. */
+TEST_F(loader, listen_unusable)
+{
+	LOAD_FAILS(ROUTE_1
+		   "  - port: 81\n"
+		   "    listen: 239.1.2.3\n"
+		   "    dest_host: 192.0.2.1\n"
+		   "  - port: 82\n"
+		   "    listen: 255.255.255.255\n"
+		   "    dest_host: 192.0.2.1\n"
+		   "  - port: 83\n"
+		   "    listen: \"ff02::1\"\n"
+		   "    dest_host: 192.0.2.1\n",
+		   NAME ":5:13: routes[2].listen: '239.1.2.3' is a multicast "
+		   "address: cannot listen on it",
+		   NAME ":8:13: routes[3].listen: '255.255.255.255' is the "
+		   "broadcast address: cannot listen on it",
+		   NAME ":11:13: routes[4].listen: 'ff02::1' is a multicast "
+		   "address: cannot listen on it");
+}
+
+TEST_F(loader, description_is_one_line)
+{
+	LOAD_FAILS(ROUTE_1
+		   "  - port: 81\n"
+		   "    dest_host: 192.0.2.1\n"
+		   "    description: |\n"
+		   "      two\n"
+		   "      lines\n",
+		   NAME ":6:18: routes[2].description: contains a line break "
+		   "or control character; a description is one line");
+	LOAD_OK(ROUTE_1
+		"    description: \"\"\n");
+	EXPECT_NULL(ROUTE(1)->description);
+}
+
+/* Line breaks, tabs and control characters in a value are escaped. */
+TEST_F(loader, escapes_in_messages)
+{
+	LOAD_FAILS("routes:\n"
+		   "  - port: \"80\\n80\"\n"
+		   "    dest_host: 192.0.2.1\n"
+		   "  - port: \"8\\t0\\x01\\0\"\n"
+		   "    dest_host: 192.0.2.1\n",
+		   NAME ":2:11: routes[1].port: '80\\n80' is not a whole number",
+		   NAME ":4:11: routes[2].port: '8\\t0\\x01\\x00' is not a whole "
+		   "number");
+}
+
+/* A key of 1000 characters (YAML's limit for a simple key is 1024) is
+ * quoted by its first 40. */
+TEST_F(loader, huge_key)
+{
+	size_t n = 1000;
+	char *text = malloc(n + 128), *p;
+	char want[160];
+
+	ASSERT_NE(NULL, text);
+	p = stpcpy(text, ROUTE_1 "    ");
+	memset(p, 'k', n);
+	strcpy(p + n, ": 1\n");
+	snprintf(want, sizeof(want), NAME ":4:5: routes[1]: unknown key '%.40s...'",
+		 p);
+	LOAD_FAILS(text, want);
+	free(text);
+}
+
+/* A hundred copies of a route: one line each, all naming the first. */
+TEST_F(loader, overlap_many_copies)
+{
+	char *text = malloc(100 * 64 + 16), *p;
+	unsigned int i;
+
+	ASSERT_NE(NULL, text);
+	p = stpcpy(text, "routes:\n");
+	for (i = 0; i < 100; i++)
+		p = stpcpy(p, "  - {port: 7000, dest_host: 192.0.2.1}\n");
+	LOAD(text);
+	free(text);
+	EXPECT_EQ(-1, self->r.ret);
+	EXPECT_EQ(99, count_lines(self->r.err));
+	EXPECT_EQ(99, lines_matching(self->r.err, ends_with,
+				     ": tcp,udp port 7000 overlaps routes[1] "
+				     "(line 2) on 7000"));
+	EXPECT_EQ(1, lines_matching(self->r.err, is_line,
+				    NAME ":101:5: routes[100]: tcp,udp port "
+				    "7000 overlaps routes[1] (line 2) on 7000"));
+}
+
+/* Each protocol names its own earliest partner. */
+TEST_F(loader, overlap_per_protocol)
+{
+	LOAD_FAILS("routes:\n"
+		   "  - port: 5000\n"
+		   "    protocol: tcp\n"
+		   "    dest_host: 192.0.2.1\n"
+		   "  - port: 5000\n"
+		   "    protocol: udp\n"
+		   "    dest_host: 192.0.2.1\n"
+		   "  - port: 5000\n"
+		   "    dest_host: 192.0.2.1\n",
+		   NAME ":8:5: routes[3]: tcp port 5000 overlaps routes[1] "
+		   "(line 2) on 5000",
+		   NAME ":8:5: routes[3]: udp port 5000 overlaps routes[2] "
+		   "(line 5) on 5000");
+}
+
+/* Overlaps are found even when another key of the route is wrong. */
+TEST_F(loader, overlap_reported_with_other_errors)
+{
+	LOAD_FAILS("routes:\n"
+		   "  - port: 7000\n"
+		   "    dest_host: 192.0.2.1\n"
+		   "  - port: 7000\n"
+		   "    protocol: udp\n"
+		   "    dest_host: 192.0.2.1\n"
+		   "    idle_timeout: 0\n",
+		   NAME ":7:19: routes[2].idle_timeout: 0 is out of range "
+		   "1..4294967295",
+		   NAME ":4:5: routes[2]: udp port 7000 overlaps routes[1] "
+		   "(line 2) on 7000");
+	EXPECT_EQ(0, resolver_calls);
+}
+
+/* A thousand routes to one name: one lookup, every route served. */
+TEST_F_TIMEOUT(loader, one_lookup_per_name, SLOW_TEST_TIMEOUT)
+{
+	char *text = malloc(1001 * 64 + 16), *p;
+	unsigned int i;
+
+	ASSERT_NE(NULL, text);
+	p = stpcpy(text, "routes:\n");
+	for (i = 0; i < 1000; i++)
+		p += sprintf(p, "  - {port: %u, dest_host: db.example}\n",
+			     10000 + i);
+	strcpy(p, "  - {port: 80, dest_host: dns1.domain.com}\n");
+	LOAD_OK(text);
+	free(text);
+	EXPECT_EQ(2, resolver_calls);
+	ASSERT_EQ(1001, CFG->nroutes);
+	for (i = 0; i < 1000; i++) {
+		ASSERT_EQ(2, CFG->routes[i].ndests);
+		EXPECT_TRUE(addr_is(&CFG->routes[i].dests[1], "2001:db8::10"));
+	}
+	EXPECT_TRUE(addr_is(&ROUTE(1001)->dests[0], "198.51.100.1"));
+}
+
+/* With ncpus_present 0 the loader asks the running system. */
+TEST_F(loader, cpus_of_this_machine)
+{
+	static const char text[] = ROUTE_1
+		"performance:\n"
+		"  cpu_affinity: [0, 1023]\n";
+
+	load_env(&self->r, text, strlen(text), fake_resolve, 0);
+	check_one_error(_metadata, &self->r, starts_with,
+			NAME ":5:21: performance.cpu_affinity[1]: CPU 1023 does "
+			"not exist (this machine has ");
+	load_env(&self->r, text, strlen(text) - strlen(", 1023]\n"),
+		 fake_resolve, 0);
+	EXPECT_EQ(-1, self->r.ret);	/* "[0" alone: a syntax error */
+	LOAD_OK(ROUTE_1 "performance:\n  cpu_affinity: [0]\n");
+}
+
+TEST_F(loader, cpu_out_of_range_and_empty_list)
+{
+	LOAD_FAILS(ROUTE_1
+		   "performance:\n"
+		   "  cpu_affinity: [1024]\n",
+		   NAME ":5:18: performance.cpu_affinity[0]: 1024 is out of "
+		   "range 0..1023");
+	LOAD_OK(ROUTE_1 "performance:\n  cpu_affinity: []\n");
+	EXPECT_EQ(0, OPTS->ncpus);
+	EXPECT_NULL(OPTS->cpus);
+}
+
+TEST_F_TIMEOUT(loader, too_many_routes, SLOW_TEST_TIMEOUT)
+{
+	size_t n = LITEPX_MAX_ROUTES + 1;
+	char *text = malloc(n * 4 + 16), *p;
+	size_t i;
+
+	ASSERT_NE(NULL, text);
+	p = stpcpy(text, "routes:\n");
+	for (i = 0; i < n; i++)
+		p = stpcpy(p, "- 1\n");
+	LOAD_FAILS(text, NAME ":2:1: routes: 65537 routes, at most 65536 are "
+		   "allowed");
+	free(text);
+}
+
+static double seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) +
+	       (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* A coturn relay range loads, and is printed, in well under a second. */
+TEST_F_TIMEOUT(loader, range_of_16384_ports_is_fast, SLOW_TEST_TIMEOUT)
+{
+	char *out = NULL;
+	struct timespec start;
+	size_t len;
+	FILE *f;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	LOAD_OK("routes:\n"
+		"  - port_range: {from: 49152, to: 65535}\n"
+		"    protocol: udp\n"
+		"    dest_host: 192.0.2.3\n");
+	f = open_memstream(&out, &len);
+	ASSERT_NE(NULL, f);
+	lpx_config_print(f, CFG);
+	fclose(f);
+	EXPECT_GT(time_limit(0.5), seconds_since(&start));
+	EXPECT_EQ(1, lines_matching(out, is_line,
+				    "  listeners: 32768 (16384 ports x 1 "
+				    "protocol x 2 address families)"));
+	free(out);
+}
+
+/* Every port its own route: 65535 routes, checked in seconds at most. */
+TEST_F_TIMEOUT(loader, every_port_a_route, SLOW_TEST_TIMEOUT)
+{
+	char *text = malloc(65535 * 48 + 16), *p;
+	struct timespec start;
+	unsigned int i;
+
+	ASSERT_NE(NULL, text);
+	p = stpcpy(text, "routes:\n");
+	for (i = 1; i <= 65535; i++)
+		p += sprintf(p, "- {port: %u, dest_host: 192.0.2.1}\n", i);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	LOAD_OK(text);
+	free(text);
+	EXPECT_GT(time_limit(3.0), seconds_since(&start));
+	EXPECT_EQ(65535, CFG->nroutes);
+	EXPECT_EQ(65535, ROUTE(65535)->dest_port);
+}
+
+/* ---- overlaps against a brute-force reference ---- */
+
+struct toy_route {
+	int listen;			/* index into toy_listen */
+	unsigned int protocols;
+	unsigned int from, to;
+	unsigned int line;
+};
+
+/* NULL: no listen. Family and wildcard follow from the text. */
+static const char *const toy_listen[] = {
+	NULL, "0.0.0.0", "\"::\"", "192.0.2.1", "192.0.2.2", "\"2001:db8::1\"",
+	"\"2001:db8::2\"",
+};
+
+static bool toy_v6(int listen)
+{
+	return toy_listen[listen] && strchr(toy_listen[listen], ':');
+}
+
+static bool toy_wild(int listen)
+{
+	return listen <= 2;
+}
+
+static bool toy_collide(const struct toy_route *a, const struct toy_route *b)
+{
+	if (!toy_listen[a->listen] || !toy_listen[b->listen])
+		return true;
+	if (toy_v6(a->listen) != toy_v6(b->listen))
+		return false;
+	return a->listen == b->listen || toy_wild(a->listen) ||
+	       toy_wild(b->listen);
+}
+
+static unsigned int toy_max(unsigned int a, unsigned int b)
+{
+	return a > b ? a : b;
+}
+
+static unsigned int toy_min(unsigned int a, unsigned int b)
+{
+	return a < b ? a : b;
+}
+
+static void toy_ports(char *buf, size_t len, unsigned int from,
+		      unsigned int to)
+{
+	if (from == to)
+		snprintf(buf, len, "%u", from);
+	else
+		snprintf(buf, len, "%u-%u", from, to);
+}
+
+/* What the loader must say about route i, found the slow way. */
+static unsigned int toy_expect(const struct toy_route *t, unsigned int i,
+			       char lines[2][160])
+{
+	static const char *const names[] = { "", "tcp", "udp", "tcp,udp" };
+	unsigned int first[2] = { 0, 0 }, p, j, n = 0;
+	char own[16], shared[16];
+
+	for (p = 0; p < 2; p++) {
+		for (j = 0; j < i && !first[p]; j++)
+			if ((t[i].protocols & t[j].protocols & (1u << p)) &&
+			    t[i].from <= t[j].to && t[j].from <= t[i].to &&
+			    toy_collide(&t[i], &t[j]))
+				first[p] = j + 1;
+	}
+	toy_ports(own, sizeof(own), t[i].from, t[i].to);
+	for (p = 0; p < 2; p++) {
+		const struct toy_route *w;
+		unsigned int protos = 1u << p;
+
+		if (!first[p] || (p == 1 && first[0] == first[1]))
+			continue;
+		if (p == 0 && first[0] == first[1])
+			protos = 3;
+		w = &t[first[p] - 1];
+		toy_ports(shared, sizeof(shared), toy_max(t[i].from, w->from),
+			  toy_min(t[i].to, w->to));
+		snprintf(lines[n++], 160, NAME ":%u:5: routes[%u]: %s port %s "
+			 "overlaps routes[%u] (line %u) on %s", t[i].line,
+			 i + 1, names[protos], own, first[p], w->line, shared);
+	}
+	return n;
+}
+
+TEST_F_TIMEOUT(loader, overlaps_match_brute_force, SLOW_TEST_TIMEOUT)
+{
+	enum { NTOY = 300, ROUNDS = 20 };
+	static struct toy_route t[NTOY];
+	static char want[2 * NTOY][160];
+	static const char *wantp[2 * NTOY + 1];
+	char *text = malloc(NTOY * 128 + 16), *p;
+	uint32_t seed = 4242;
+	unsigned int round, i, n, line;
+
+	ASSERT_NE(NULL, text);
+	for (round = 0; round < ROUNDS; round++) {
+		p = stpcpy(text, "routes:\n");
+		line = 2;
+		for (i = 0; i < NTOY; i++) {
+			seed = seed * 1103515245 + 12345;
+			t[i].listen = (seed >> 8) % ARRAY_SIZE(toy_listen);
+			t[i].protocols = 1 + (seed >> 12) % 3;
+			t[i].from = 1 + (seed >> 16) % 400;
+			t[i].to = t[i].from + (seed >> 24) % 8;
+			t[i].line = line;
+			p += sprintf(p, "  - port_range: {from: %u, to: %u}\n"
+				     "    protocol: %s\n"
+				     "    dest_host: 192.0.2.9\n",
+				     t[i].from, t[i].to,
+				     t[i].protocols == 1 ? "tcp" :
+				     t[i].protocols == 2 ? "udp" : "[tcp, udp]");
+			line += 3;
+			if (toy_listen[t[i].listen]) {
+				p += sprintf(p, "    listen: %s\n",
+					     toy_listen[t[i].listen]);
+				line++;
+			}
+		}
+		for (i = n = 0; i < NTOY; i++)
+			n += toy_expect(t, i, &want[n]);
+		for (i = 0; i < n; i++)
+			wantp[i] = want[i];
+		wantp[n] = NULL;
+		/* A round without any overlap would prove nothing. */
+		ASSERT_LT(10, n);
+		LOAD(text);
+		check_errors(_metadata, &self->r, wantp);
+	}
+	free(text);
+}
+
+/* 65536 routes on one port, each on its own address: all valid, fast. */
+TEST_F_TIMEOUT(loader, one_port_many_addresses, SLOW_TEST_TIMEOUT)
+{
+	char *text = malloc(65536 * 64 + 16), *p;
+	struct timespec start;
+	unsigned int i;
+
+	ASSERT_NE(NULL, text);
+	p = stpcpy(text, "routes:\n");
+	for (i = 0; i < 65536; i++)
+		p += sprintf(p, "- {port: 443, listen: 10.%u.%u.1, "
+			     "dest_host: 192.0.2.1}\n", i / 256, i % 256);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	LOAD_OK(text);
+	free(text);
+	EXPECT_GT(time_limit(3.0), seconds_since(&start));
+	EXPECT_EQ(65536, CFG->nroutes);
+}
+
+/* lpx_config_load() itself: files that are not there or not files. */
+TEST(load_file_errors)
+{
+	struct lpx_env env = { .resolve = fake_resolve, .ncpus_present = 4 };
+	struct lpx_config cfg;
+	char *err = NULL;
+	size_t len;
+
+	env.err = open_memstream(&err, &len);
+	ASSERT_NE(NULL, env.err);
+	EXPECT_EQ(-1, lpx_config_load("/nonexistent/routes.yml", &env, &cfg));
+	EXPECT_EQ(-1, lpx_config_load(".", &env, &cfg));
+	fclose(env.err);
+	EXPECT_STREQ("/nonexistent/routes.yml: cannot open: No such file or "
+		     "directory\n"
+		     ".: cannot read: Is a directory\n", err);
+	/* Refused means nothing to free, and freeing again is harmless. */
+	EXPECT_NULL(cfg.path);
+	EXPECT_NULL(cfg.routes);
+	EXPECT_EQ(0, cfg.nroutes);
+	lpx_config_free(&cfg);
+	free(err);
+}
+
+/* A refused buffer leaves nothing behind in cfg either. */
+TEST_F(loader, refused_config_is_empty)
+{
+	LOAD(ROUTE_1 "  - port: 80\n    dest_host: 192.0.2.1\n");
+	EXPECT_EQ(-1, self->r.ret);
+	EXPECT_NULL(self->r.cfg.path);
+	EXPECT_NULL(self->r.cfg.routes);
+	EXPECT_NULL(self->r.cfg.opts.cpus);
+	EXPECT_EQ(0, self->r.cfg.nroutes);
+}
+
+/* ---- printing ---- */
+
+static const char print_config[] =
+	"routes:\n"
+	"  - port_range: {from: 9100, to: 9110}\n"
+	"    dest_host: db.example\n"
+	"    dest_port_range: {from: 8000}\n"
+	"    idle_timeout: 1h\n"
+	"    description: 'say \"hi\" \\ caf\xc3\xa9'\n"
+	"  - port: 53\n"
+	"    protocol: udp\n"
+	"    listen: \"2001:db8::1\"\n"
+	"    dest_host: 192.0.2.53\n"
+	"    proxy_protocol: spp\n"
+	"options:\n"
+	"  worker_threads: 0\n"
+	"  connection:\n"
+	"    connect_timeout: 1500ms\n"
+	"security:\n"
+	"  udp:\n"
+	"    bps_ip_limits: 0\n"
+	"performance:\n"
+	"  cpu_affinity: [2, 0]\n"
+	"  kernel_socket:\n"
+	"    recv_buffer_size: 0\n";
+
+static char *print_to_string(const struct lpx_config *cfg, bool json)
+{
+	char *out = NULL;
+	size_t len;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		abort();
+	if (json)
+		lpx_config_print_json(f, cfg);
+	else
+		lpx_config_print(f, cfg);
+	fclose(f);
+	return out;
+}
+
+TEST_F(loader, print_human)
+{
+	static const char *const want[] = {
+		"# t.yml: 2 routes, 45 listening sockets",
+		"  worker_threads: 0 (one per CPU)",
+		"    idle_timeout: 5m",
+		"    connect_timeout: 1500ms",
+		"    shutdown_timeout: 1m",
+		"  log_level: info",
+		"    connection_limits: 50000",
+		"    ipv6_prefix: 64",
+		"    bps_ip_limits: 0 (no limit)",
+		"  cpu_affinity: 2, 0",
+		"    recv_buffer_size: 0 (kernel default)",
+		"    send_buffer_size: 1MiB",
+		"route 1 (line 2):",
+		"  description: say \"hi\" \\ caf\xc3\xa9",
+		"  protocol: tcp,udp",
+		"  listen: * (every IPv4 and IPv6 address)",
+		"  port: 9100-9110",
+		"  listeners: 44 (11 ports x 2 protocols x 2 address families)",
+		"  dest_host: db.example",
+		"  dest_port: 8000-8010",
+		"  addresses: 192.0.2.10, 2001:db8::10",
+		"  proxy_protocol: none",
+		"  timeouts: idle 1h, connect 1500ms, shutdown 1m",
+		"route 2 (line 7):",
+		"  protocol: udp",
+		"  listen: 2001:db8::1",
+		"  port: 53",
+		"  listeners: 1 (1 port x 1 protocol x 1 address family)",
+		"  dest_port: 53",
+		"  addresses: 192.0.2.53",
+		"  proxy_protocol: spp",
+		"  timeouts: idle 5m, connect 1500ms, shutdown 1m",
+	};
+	char *out;
+	size_t i;
+
+	LOAD_OK(print_config);
+	out = print_to_string(CFG, false);
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		if (!lines_matching(out, is_line, want[i]))
+			TH_LOG("missing line: %s", want[i]);
+		EXPECT_LE(1, lines_matching(out, is_line, want[i]));
+	}
+	free(out);
+}
+
+/*
+ * Structurally valid JSON: brackets balance outside strings, strings
+ * hold no raw control characters, nothing follows the top-level object.
+ */
+static bool json_well_formed(const char *s)
+{
+	const char *start = s;
+	bool in_string = false;
+	int depth = 0;
+
+	if (*s != '{')
+		return false;
+	for (; *s; s++) {
+		if (in_string) {
+			if ((unsigned char)*s < 0x20)
+				return false;
+			if (*s == '\\' && s[1])
+				s++;
+			else if (*s == '"')
+				in_string = false;
+			continue;
+		}
+		if (!depth && s != start)
+			return false;	/* something after the object */
+		if (*s == '"')
+			in_string = true;
+		else if (*s == '{' || *s == '[')
+			depth++;
+		else if (*s == '}' || *s == ']')
+			depth--;
+		else if ((unsigned char)*s <= ' ')
+			return false;
+	}
+	return !depth && !in_string;
+}
+
+TEST_F(loader, print_json)
+{
+	static const char *const want[] = {
+		"{\"file\":\"t.yml\",\"listeners\":45,",
+		"\"options\":{\"worker_threads\":0,\"connection\":"
+		"{\"idle_timeout\":300000,\"connect_timeout\":1500,"
+		"\"shutdown_timeout\":60000},\"log_level\":\"info\"}",
+		"\"udp\":{\"connection_limits\":25000,\"pps_ip_limits\":5000,"
+		"\"bps_ip_limits\":0}",
+		"\"cpu_affinity\":[2,0]",
+		"\"kernel_socket\":{\"recv_buffer_size\":0,"
+		"\"send_buffer_size\":1048576}",
+		"{\"id\":1,\"line\":2,\"description\":\"say \\\"hi\\\" \\\\ "
+		"caf\xc3\xa9\",\"protocol\":[\"tcp\",\"udp\"],\"listen\":\"*\","
+		"\"port_range\":{\"from\":9100,\"to\":9110},\"listeners\":44,"
+		"\"dest_host\":\"db.example\",\"dest_port_range\":{\"from\":"
+		"8000,\"to\":8010},\"addresses\":[\"192.0.2.10\","
+		"\"2001:db8::10\"],\"proxy_protocol\":\"none\","
+		"\"idle_timeout\":3600000,\"connect_timeout\":1500,"
+		"\"shutdown_timeout\":60000}",
+		"\"description\":null,\"protocol\":[\"udp\"],"
+		"\"listen\":\"2001:db8::1\"",
+		"\"proxy_protocol\":\"spp\"",
+	};
+	char *out;
+	size_t i;
+
+	LOAD_OK(print_config);
+	out = print_to_string(CFG, true);
+	EXPECT_TRUE(json_well_formed(out));
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		if (!strstr(out, want[i]))
+			TH_LOG("missing: %s\nin: %s", want[i], out);
+		EXPECT_NE(NULL, strstr(out, want[i]));
+	}
+	free(out);
+}
+
+/* A file name that is not UTF-8 still gives valid JSON. */
+TEST(print_json_odd_file_name)
+{
+	static const char text[] = "routes: [{port: 1, dest_host: 192.0.2.1}]";
+	struct lpx_env env = { .resolve = fake_resolve, .ncpus_present = 4 };
+	struct lpx_config cfg;
+	char *out;
+
+	ASSERT_EQ(0, lpx_config_load_buffer("a\xff\"\n.yml", text,
+					    strlen(text), &env, &cfg));
+	out = print_to_string(&cfg, true);
+	EXPECT_TRUE(json_well_formed(out));
+	EXPECT_NE(NULL, strstr(out, "{\"file\":\"a\\ufffd\\\"\\n.yml\","));
+	free(out);
+	lpx_config_free(&cfg);
+}
+
+TEST(names)
+{
+	struct lpx_addr a = { .family = AF_INET6 };
+	char buf[INET6_ADDRSTRLEN];
+
+	EXPECT_STREQ("tcp", lpx_protocols_name(LITEPX_PROTO_TCP));
+	EXPECT_STREQ("udp", lpx_protocols_name(LITEPX_PROTO_UDP));
+	EXPECT_STREQ("tcp,udp", lpx_protocols_name(LITEPX_PROTO_ALL));
+	EXPECT_STREQ("none", lpx_proxy_protocol_name(LITEPX_PROXY_NONE));
+	EXPECT_STREQ("v1", lpx_proxy_protocol_name(LITEPX_PROXY_V1));
+	EXPECT_STREQ("spp", lpx_proxy_protocol_name(LITEPX_PROXY_SPP));
+	EXPECT_STREQ("unknown", lpx_proxy_protocol_name(LITEPX_PROXY_MAX + 1));
+	EXPECT_STREQ("warn", lpx_log_level_name(LITEPX_LOG_WARN));
+	EXPECT_STREQ("debug", lpx_log_level_name(LITEPX_LOG_DEBUG));
+	ASSERT_EQ(1, inet_pton(AF_INET6, "2001:db8::1", &a.v6));
+	EXPECT_STREQ("2001:db8::1", lpx_addr_str(&a, buf, sizeof(buf)));
 }
 
 /* ---- the shipped example and the real resolver ---- */
