@@ -108,11 +108,12 @@ static struct nlattr *attrs(struct nl_msg *msg, int *len)
 TEST_F(encoding, options_round_trip)
 {
 	struct lpx_options got;
-	struct nlattr *a;
+	struct nlattr *head, *a;
 	int len;
 
 	ASSERT_EQ(0, lpx_nl_put_config(self->msg, &self->cfg, NULL));
-	a = nla_find(attrs(self->msg, &len), len, LITEPX_A_OPTIONS);
+	head = attrs(self->msg, &len);
+	a = nla_find(head, len, LITEPX_A_OPTIONS);
 	ASSERT_NE(NULL, a);
 	EXPECT_TRUE(a->nla_type & NLA_F_NESTED);
 	ASSERT_EQ(0, lpx_nl_parse_options(a, &got));
