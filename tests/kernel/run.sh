@@ -22,7 +22,17 @@ done
 # Unloading with live connections: every one must end, nothing may leak.
 s=rm$$
 sh tests/kernel/topo.sh up $s
-printf 'routes:\n  - port: 7000\n    dest_host: 198.51.100.2\n    dest_port: 7001\n    protocol: tcp\n' >/tmp/busy.yml
+# All 1000 come from one client address: lift the default 500 per source.
+cat >/tmp/busy.yml <<EOF
+security:
+  tcp:
+    connection_ip_limits: 0
+routes:
+  - port: 7000
+    dest_host: 198.51.100.2
+    dest_port: 7001
+    protocol: tcp
+EOF
 check "load a route for the unload test" \
 	ip netns exec px-$s ./userspace/litepxctl load /tmp/busy.yml
 ./tests/kernel/hold_conns cli-$s tgt-$s 192.0.2.2 7000 198.51.100.2 7001 1000 \
