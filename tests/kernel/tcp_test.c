@@ -834,7 +834,9 @@ TEST_F(tcp, proxy_protocol_v1)
 /* proxy-protocol.txt section 2.2: signature, version/command, family. */
 TEST_F(tcp, proxy_protocol_v2)
 {
-	static const uint8_t sig[12] = "\r\n\r\n\0\r\nQUIT\n";
+	static const uint8_t sig[12] = {
+		0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a,
+	};
 	size_t alen = variant->family == AF_INET ? 4 : 16;
 	uint8_t hdr[16], addrs[36], want[16];
 	int cfd, tfd;
