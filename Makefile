@@ -77,10 +77,14 @@ install: tool
 	test -e $(DESTDIR)/etc/litepx/routes.yml || \
 		install -m 0644 config/routes.yml $(DESTDIR)/etc/litepx/routes.yml
 
+# The module's source only: never Kbuild output (kmod/*.o, *.cmd).
+DKMS_SOURCES := Kbuild Makefile dkms.conf $(wildcard kmod/*.c kmod/*.h) \
+	$(wildcard include/uapi/linux/*.h)
+
 dkms-install:
 	rm -rf /usr/src/litepx-$(VERSION)
 	mkdir -p /usr/src/litepx-$(VERSION)
-	cp -r Kbuild Makefile dkms.conf kmod include /usr/src/litepx-$(VERSION)/
+	tar -cf - $(DKMS_SOURCES) | tar -C /usr/src/litepx-$(VERSION) -xf -
 	dkms install litepx/$(VERSION) -k $(KVER)
 
 clean:
