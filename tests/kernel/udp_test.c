@@ -1,0 +1,1769 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The UDP relay end to end, IPv4 and IPv6: client, proxy and target hosts
+ * in their own network namespaces (tests/kernel/topo.sh), litepx loaded in
+ * the proxy's. Every datagram is rebuilt from a seed by both ends: the
+ * target checks what arrives and answers with the bitwise complement, so a
+ * client checks every byte of every reply and can tell its own replies
+ * from anyone else's. Limits are checked against the counters in
+ * /proc/litepx exactly, and rates against a window computed from the token
+ * bucket's definition. Needs root and litepx.ko loaded.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "../../userspace/config.h"
+#include "../../userspace/netlink.h"
+
+#define LISTEN_PORT	8000
+#define TARGET_PORT	9000
+#define RANGE_PORT	8100
+#define RANGE_TARGET	9100
+#define RANGE_SPAN	10
+
+/* Room for the largest datagram, a PROXY header, and to see truncation. */
+#define BUF_LEN		(65536 + 4096)
+/* Datagrams at least this long start with their seed: the target can
+ * check them and tell which client sent them.
+ */
+#define TAGGED_MIN	16
+#define SEED_MAGIC	0x5eedULL
+#define NO_CLIENT	UINT32_MAX
+#define MAX_SOURCES	1024
+#define MAX_CLIENTS	256
+/* How long a client waits for any one reply: generous, for emulation. */
+#define REPLY_TIMEOUT_MS 10000
+
+/* Session expiry: the timeout, the module's GC period, and what the
+ * emulated guest may add on top of both.
+ */
+#define IDLE_TIMEOUT_MS	2000
+#define GC_PERIOD_MS	250
+#define SCHED_SLACK_MS	750
+/* jiffies at HZ=250 round a stamp by up to 4 ms */
+#define JIFFY_SLACK_MS	10
+
+/* Rate limits: the configured rate, how fast the client sends, how long. */
+#define PPS_LIMIT	200
+#define BPS_LIMIT	200000
+#define RATE_FACTOR	2.5
+#define RATE_RUN_MS	3000
+#define RATE_DATAGRAM	1000
+/* The token bucket holds 100 ms worth of the rate. */
+#define BURST_DIVISOR	10
+
+/* Byte off of the stream seed: both ends can compute it independently. */
+static uint8_t pattern_byte(uint64_t seed, uint64_t off)
+{
+	uint64_t x = seed ^ ((off >> 3) * 0x9E3779B97F4A7C15ULL);
+
+	x ^= x >> 31;
+	x *= 0xBF58476D1CE4E5B9ULL;
+	x ^= x >> 27;
+	return x >> ((off & 7) * 8);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint64_t make_seed(uint32_t client_id, uint32_t seq)
+{
+	return SEED_MAGIC << 48 | (uint64_t)(client_id & 0xffffff) << 24 |
+	       (seq & 0xffffff);
+}
+
+/* Byte off of a datagram of len bytes: tagged ones begin with the seed. */
+static uint8_t datagram_byte(uint64_t seed, size_t len, size_t off)
+{
+	if (len >= TAGGED_MIN && off < 8)
+		return seed >> (off * 8);
+	return pattern_byte(seed ^ len, off);
+}
+
+static void fill_datagram(uint8_t *buf, uint64_t seed, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = datagram_byte(seed, len, i);
+}
+
+static uint64_t get_le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* The client a tagged datagram names, NO_CLIENT if it is not one of ours. */
+static uint32_t datagram_client(const uint8_t *buf, size_t len)
+{
+	uint64_t seed;
+	size_t i;
+
+	if (len < TAGGED_MIN)
+		return NO_CLIENT;
+	seed = get_le64(buf);
+	if (seed >> 48 != SEED_MAGIC)
+		return NO_CLIENT;
+	for (i = 8; i < len; i++)
+		if (buf[i] != datagram_byte(seed, len, i))
+			return NO_CLIENT;
+	return seed >> 24 & 0xffffff;
+}
+
+static int enter(int nsfd)
+{
+	return setns(nsfd, CLONE_NEWNET);
+}
+
+static socklen_t make_addr(struct sockaddr_storage *ss, int family,
+			   const char *text, uint16_t port)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (void *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		inet_pton(AF_INET, text, &sin->sin_addr);
+		return sizeof(*sin);
+	}
+	struct sockaddr_in6 *sin6 = (void *)ss;
+
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(port);
+	inet_pton(AF_INET6, text, &sin6->sin6_addr);
+	return sizeof(*sin6);
+}
+
+static uint16_t endpoint_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+}
+
+/* Same family, address and port; nothing else (scope, flow) compared. */
+static bool same_endpoint(const struct sockaddr_storage *a,
+			  const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family ||
+	    endpoint_port(a) != endpoint_port(b))
+		return false;
+	if (a->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+	return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+		       &((const struct sockaddr_in6 *)b)->sin6_addr, 16);
+}
+
+static bool is_endpoint(const struct sockaddr_storage *ss, int family,
+			const char *addr, uint16_t port)
+{
+	struct sockaddr_storage want;
+
+	make_addr(&want, family, addr, port);
+	return same_endpoint(ss, &want);
+}
+
+static const char *endpoint_str(const struct sockaddr_storage *ss,
+				char *buf, size_t len)
+{
+	char text[INET6_ADDRSTRLEN] = "?";
+
+	if (ss->ss_family == AF_INET) {
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr,
+			  text, sizeof(text));
+		snprintf(buf, len, "%s:%u", text, endpoint_port(ss));
+	} else {
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)ss)->sin6_addr, text,
+			  sizeof(text));
+		snprintf(buf, len, "[%s]:%u", text, endpoint_port(ss));
+	}
+	return buf;
+}
+
+static struct sockaddr_storage local_endpoint(int fd)
+{
+	struct sockaddr_storage ss = {};
+	socklen_t len = sizeof(ss);
+
+	getsockname(fd, (void *)&ss, &len);
+	return ss;
+}
+
+/*
+ * A UDP socket in namespace nsfd bound to addr:port, with room for many
+ * reassembled datagrams (SO_RCVBUFFORCE: the tests run as root).
+ */
+static int udp_socket_in(int nsfd, int family, const char *addr,
+			 uint16_t port, int rcvbuf)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(&ss, family, addr, port);
+	int fd;
+
+	if (enter(nsfd))
+		return -1;
+	fd = socket(family, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	if (bind(fd, (void *)&ss, len)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* ---------------------------------------------------------------- target */
+
+/* Everything from one source the target saw: one litepx session. */
+struct target_source {
+	struct sockaddr_storage addr;
+	uint32_t client_id;		/* of its first tagged datagram */
+	uint64_t packets;
+	uint64_t bytes;			/* payload, without a PROXY header */
+	uint64_t mixed;			/* tagged datagrams of other clients */
+	struct sockaddr_storage header_src;	/* first PROXY header's */
+	uint64_t header_changed;	/* later headers naming another src */
+};
+
+/*
+ * A UDP server in the target's namespace, run by its own thread: it checks
+ * and counts every datagram per source, and echoes the complement when
+ * echo is set. With proxy_v2 every datagram must carry a PROXY v2 header
+ * whose destination is header_dst; the echo carries no header.
+ */
+struct target {
+	int fd;
+	int family;
+	pthread_t thread;
+	atomic_bool stop;
+	pthread_mutex_t lock;
+	/* set before traffic starts */
+	bool echo;
+	bool proxy_v2;
+	struct sockaddr_storage header_dst;
+	/* under lock */
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t bad_content;
+	uint64_t bad_header;
+	uint64_t truncated;
+	uint64_t send_errors;
+	long last_reply_ms;		/* just before the latest echo left */
+	struct target_source sources[MAX_SOURCES];
+	unsigned int nsources;
+	uint64_t too_many_sources;
+};
+
+/*
+ * An independent reading of proxy-protocol.txt section 2.2 for datagrams:
+ * signature, version 2 / command PROXY, AF_INET or AF_INET6 over DGRAM,
+ * length, addresses and ports, then TLVs if any (skipped). Returns the
+ * header's length, or -1 if it is not a valid header for family.
+ */
+static int parse_proxy_v2(const uint8_t *buf, size_t len, int family,
+			  struct sockaddr_storage *src,
+			  struct sockaddr_storage *dst)
+{
+	/* "\r\n\r\n\0\r\nQUIT\n" */
+	static const uint8_t sig[12] = {
+		0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49,
+		0x54, 0x0a,
+	};
+	size_t alen = family == AF_INET ? 4 : 16;
+	size_t hlen;
+	const uint8_t *a;
+
+	if (len < 16 || memcmp(buf, sig, sizeof(sig)))
+		return -1;
+	if (buf[12] != 0x21)
+		return -1;
+	if (buf[13] != (family == AF_INET ? 0x12 : 0x22))
+		return -1;
+	hlen = buf[14] << 8 | buf[15];
+	if (hlen < 2 * alen + 4 || 16 + hlen > len)
+		return -1;
+	a = buf + 16;
+	memset(src, 0, sizeof(*src));
+	memset(dst, 0, sizeof(*dst));
+	if (family == AF_INET) {
+		struct sockaddr_in *s = (void *)src, *d = (void *)dst;
+
+		s->sin_family = d->sin_family = AF_INET;
+		memcpy(&s->sin_addr, a, 4);
+		memcpy(&d->sin_addr, a + 4, 4);
+		memcpy(&s->sin_port, a + 8, 2);
+		memcpy(&d->sin_port, a + 10, 2);
+	} else {
+		struct sockaddr_in6 *s = (void *)src, *d = (void *)dst;
+
+		s->sin6_family = d->sin6_family = AF_INET6;
+		memcpy(&s->sin6_addr, a, 16);
+		memcpy(&d->sin6_addr, a + 16, 16);
+		memcpy(&s->sin6_port, a + 32, 2);
+		memcpy(&d->sin6_port, a + 34, 2);
+	}
+	return 16 + hlen;
+}
+
+static struct target_source *target_source(struct target *t,
+					   const struct sockaddr_storage *from)
+{
+	struct target_source *s;
+	unsigned int i;
+
+	for (i = 0; i < t->nsources; i++)
+		if (same_endpoint(&t->sources[i].addr, from))
+			return &t->sources[i];
+	if (t->nsources == MAX_SOURCES) {
+		t->too_many_sources++;
+		return NULL;
+	}
+	s = &t->sources[t->nsources++];
+	memset(s, 0, sizeof(*s));
+	s->addr = *from;
+	s->client_id = NO_CLIENT;
+	return s;
+}
+
+static void target_datagram(struct target *t, uint8_t *buf, size_t n,
+			    const struct sockaddr_storage *from,
+			    socklen_t fromlen)
+{
+	struct sockaddr_storage hsrc, hdst;
+	struct target_source *s;
+	uint8_t *payload = buf;
+	size_t len = n, i;
+	uint32_t id;
+	int hlen;
+	bool echo;
+	long stamp;
+
+	pthread_mutex_lock(&t->lock);
+	t->packets++;
+	if (n > BUF_LEN) {
+		t->truncated++;
+		pthread_mutex_unlock(&t->lock);
+		return;
+	}
+	if (t->proxy_v2) {
+		hlen = parse_proxy_v2(buf, n, t->family, &hsrc, &hdst);
+		if (hlen < 0 || !same_endpoint(&hdst, &t->header_dst)) {
+			t->bad_header++;
+			pthread_mutex_unlock(&t->lock);
+			return;
+		}
+		payload += hlen;
+		len -= hlen;
+	}
+	t->bytes += len;
+	id = datagram_client(payload, len);
+	if (len >= TAGGED_MIN && id == NO_CLIENT)
+		t->bad_content++;
+	s = target_source(t, from);
+	if (s) {
+		s->packets++;
+		s->bytes += len;
+		if (id != NO_CLIENT && s->client_id == NO_CLIENT)
+			s->client_id = id;
+		else if (id != NO_CLIENT && s->client_id != id)
+			s->mixed++;
+		if (t->proxy_v2 && s->packets == 1)
+			s->header_src = hsrc;
+		else if (t->proxy_v2 && !same_endpoint(&s->header_src, &hsrc))
+			s->header_changed++;
+	}
+	echo = t->echo;
+	pthread_mutex_unlock(&t->lock);
+	if (!echo)
+		return;
+	for (i = 0; i < len; i++)
+		payload[i] = ~payload[i];
+	/* Stamped before sending: litepx sees the reply no earlier. */
+	stamp = now_ms();
+	if (sendto(t->fd, payload, len, 0, (const void *)from, fromlen) !=
+	    (ssize_t)len) {
+		pthread_mutex_lock(&t->lock);
+		t->send_errors++;
+		pthread_mutex_unlock(&t->lock);
+		return;
+	}
+	pthread_mutex_lock(&t->lock);
+	t->last_reply_ms = stamp;
+	pthread_mutex_unlock(&t->lock);
+}
+
+static void *target_loop(void *arg)
+{
+	static __thread uint8_t buf[BUF_LEN];
+	struct target *t = arg;
+	struct pollfd p = { .fd = t->fd, .events = POLLIN };
+	struct sockaddr_storage from;
+	socklen_t fromlen;
+	ssize_t n;
+
+	while (!atomic_load(&t->stop)) {
+		if (poll(&p, 1, 50) != 1)
+			continue;
+		fromlen = sizeof(from);
+		n = recvfrom(t->fd, buf, sizeof(buf), MSG_TRUNC | MSG_DONTWAIT,
+			     (void *)&from, &fromlen);
+		if (n >= 0)
+			target_datagram(t, buf, n, &from, fromlen);
+	}
+	return NULL;
+}
+
+static struct target *target_start(int nsfd, int family, const char *addr,
+				   uint16_t port)
+{
+	struct target *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->family = family;
+	t->echo = true;
+	pthread_mutex_init(&t->lock, NULL);
+	t->fd = udp_socket_in(nsfd, family, addr, port, 64 << 20);
+	if (t->fd < 0 || pthread_create(&t->thread, NULL, target_loop, t)) {
+		if (t->fd >= 0)
+			close(t->fd);
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+static void target_stop(struct target *t)
+{
+	if (!t)
+		return;
+	atomic_store(&t->stop, true);
+	pthread_join(t->thread, NULL);
+	close(t->fd);
+	pthread_mutex_destroy(&t->lock);
+	free(t);
+}
+
+static uint64_t target_packets(struct target *t)
+{
+	uint64_t v;
+
+	pthread_mutex_lock(&t->lock);
+	v = t->packets;
+	pthread_mutex_unlock(&t->lock);
+	return v;
+}
+
+/* Datagrams the target got from client id, over all its sessions. */
+static uint64_t target_from_client(struct target *t, uint32_t id,
+				   uint64_t *bytes)
+{
+	uint64_t packets = 0, b = 0;
+	unsigned int i;
+
+	pthread_mutex_lock(&t->lock);
+	for (i = 0; i < t->nsources; i++) {
+		if (t->sources[i].client_id != id)
+			continue;
+		packets += t->sources[i].packets;
+		b += t->sources[i].bytes;
+	}
+	pthread_mutex_unlock(&t->lock);
+	if (bytes)
+		*bytes = b;
+	return packets;
+}
+
+/* The sessions (sources) through which client id reached the target. */
+static unsigned int target_sessions_of(struct target *t, uint32_t id)
+{
+	unsigned int i, n = 0;
+
+	pthread_mutex_lock(&t->lock);
+	for (i = 0; i < t->nsources; i++)
+		n += t->sources[i].client_id == id;
+	pthread_mutex_unlock(&t->lock);
+	return n;
+}
+
+static unsigned int target_nsources(struct target *t)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&t->lock);
+	n = t->nsources;
+	pthread_mutex_unlock(&t->lock);
+	return n;
+}
+
+/* Every count that must stay zero whatever the test, with its name. */
+static int target_errors(struct target *t)
+{
+	uint64_t mixed = 0;
+	unsigned int i;
+	int errors = 0;
+
+	pthread_mutex_lock(&t->lock);
+	for (i = 0; i < t->nsources; i++)
+		mixed += t->sources[i].mixed;
+#define TARGET_ERROR(name, value) do { \
+	if (value) { \
+		fprintf(stderr, "# target: %s: %llu\n", name, \
+			(unsigned long long)(value)); \
+		errors++; \
+	} \
+} while (0)
+	TARGET_ERROR("datagrams with bad content", t->bad_content);
+	TARGET_ERROR("datagrams with a bad PROXY header", t->bad_header);
+	TARGET_ERROR("datagrams truncated", t->truncated);
+	TARGET_ERROR("echoes that failed", t->send_errors);
+	TARGET_ERROR("datagrams of other clients in a session", mixed);
+	TARGET_ERROR("sources beyond the table", t->too_many_sources);
+#undef TARGET_ERROR
+	pthread_mutex_unlock(&t->lock);
+	return errors;
+}
+
+/* ---------------------------------------------------------------- clients */
+
+struct client {
+	int fd;
+	uint32_t id;
+	unsigned int sent;		/* datagrams sent so far */
+	unsigned int rounds;		/* to send, each after the last reply */
+	bool waiting;
+	uint64_t seed;			/* of the datagram awaiting its reply */
+	size_t len;
+	long deadline;
+	unsigned int replies;
+	uint64_t bytes;			/* payload sent, and echoed */
+};
+
+static int client_send(struct client *c, size_t len)
+{
+	static uint8_t buf[BUF_LEN];
+
+	c->seed = make_seed(c->id, c->sent);
+	c->len = len;
+	fill_datagram(buf, c->seed, len);
+	if (send(c->fd, buf, len, 0) != (ssize_t)len) {
+		fprintf(stderr, "# client %u: send of %zu bytes: %s\n", c->id,
+			len, strerror(errno));
+		return -1;
+	}
+	c->sent++;
+	c->bytes += len;
+	c->deadline = now_ms() + REPLY_TIMEOUT_MS;
+	c->waiting = true;
+	return 0;
+}
+
+/* Reads one reply and checks it is the complement of the last datagram. */
+static int client_receive(struct client *c)
+{
+	static uint8_t buf[BUF_LEN];
+	ssize_t n;
+	size_t i;
+
+	n = recv(c->fd, buf, sizeof(buf), MSG_TRUNC | MSG_DONTWAIT);
+	if (n < 0 && errno == EAGAIN)
+		return 1;
+	c->waiting = false;
+	if (n < 0) {
+		fprintf(stderr, "# client %u: recv: %s\n", c->id,
+			strerror(errno));
+		return -1;
+	}
+	if ((size_t)n != c->len) {
+		fprintf(stderr, "# client %u: datagram %u: sent %zu bytes, reply has %zd\n",
+			c->id, c->sent - 1, c->len, n);
+		return -1;
+	}
+	for (i = 0; i < c->len; i++) {
+		if (buf[i] != (uint8_t)~datagram_byte(c->seed, c->len, i)) {
+			fprintf(stderr, "# client %u: datagram %u (%zu bytes): reply differs at byte %zu\n",
+				c->id, c->sent - 1, c->len, i);
+			return -1;
+		}
+	}
+	c->replies++;
+	return 0;
+}
+
+/*
+ * Every client sends its rounds datagrams one at a time, each after the
+ * reply to the previous one, all clients at once. Client c's k-th datagram
+ * has sizes[(c->id + k) % nsizes] bytes, so all sizes are in flight
+ * together. Returns the number of datagrams that failed.
+ */
+static int exchange(struct client *c, unsigned int n, const size_t *sizes,
+		    unsigned int nsizes, unsigned int rounds)
+{
+	struct pollfd *p = calloc(n, sizeof(*p));
+	unsigned int i, busy;
+	int failures = 0, err;
+	long now;
+
+	if (!p)
+		return -1;
+	for (i = 0; i < n; i++) {
+		c[i].rounds = c[i].sent + rounds;
+		c[i].waiting = false;
+	}
+	for (;;) {
+		busy = 0;
+		for (i = 0; i < n; i++) {
+			if (!c[i].waiting && c[i].sent < c[i].rounds &&
+			    client_send(&c[i],
+					sizes[(c[i].id + c[i].sent) % nsizes])) {
+				failures++;
+				c[i].rounds = c[i].sent;
+			}
+			p[i].fd = c[i].waiting ? c[i].fd : -1;
+			p[i].events = POLLIN;
+			busy += c[i].waiting;
+		}
+		if (!busy)
+			break;
+		poll(p, n, 100);
+		now = now_ms();
+		for (i = 0; i < n; i++) {
+			if (!c[i].waiting)
+				continue;
+			err = p[i].revents ? client_receive(&c[i]) : 1;
+			if (!err)
+				continue;
+			if (err > 0 && now <= c[i].deadline)
+				continue;
+			if (err > 0)
+				fprintf(stderr, "# client %u: no reply to datagram %u (%zu bytes) in %d ms\n",
+					c[i].id, c[i].sent - 1, c[i].len,
+					REPLY_TIMEOUT_MS);
+			/* This client is done: it failed. */
+			c[i].waiting = false;
+			c[i].rounds = c[i].sent;
+			failures++;
+		}
+	}
+	free(p);
+	return failures;
+}
+
+/* ---------------------------------------------------------------- /proc */
+
+/*
+ * Route id's value in the column named name of /proc/litepx/routes, read
+ * in the proxy's namespace; -1 when there is no such route or column.
+ */
+static long long route_counter(int px, unsigned int id, const char *name)
+{
+	char *line = NULL, *tok, *save;
+	long long value = -1;
+	size_t cap = 0;
+	int col = -1, i;
+	FILE *f;
+
+	if (enter(px))
+		return -1;
+	f = fopen("/proc/litepx/routes", "r");
+	if (!f)
+		return -1;
+	if (getline(&line, &cap, f) > 0) {
+		tok = strtok_r(line, " \n", &save);
+		for (i = 0; tok; i++, tok = strtok_r(NULL, " \n", &save))
+			if (!strcmp(tok, name))
+				col = i;
+	}
+	if (col < 0)
+		fprintf(stderr, "# /proc/litepx/routes has no column %s\n",
+			name);
+	while (col >= 0 && getline(&line, &cap, f) > 0) {
+		if (strtoul(line, NULL, 10) != id)
+			continue;
+		tok = strtok_r(line, " \n", &save);
+		for (i = 0; tok && i < col; i++)
+			tok = strtok_r(NULL, " \n", &save);
+		if (tok)
+			value = strtoll(tok, NULL, 10);
+		break;
+	}
+	free(line);
+	fclose(f);
+	return value;
+}
+
+/* Polls until the counter equals want; returns the last value read. */
+static long long wait_counter(int px, unsigned int id, const char *name,
+			      long long want, int ms)
+{
+	long end = now_ms() + ms;
+	long long v;
+
+	while ((v = route_counter(px, id, name)) != want && now_ms() < end)
+		usleep(20000);
+	return v;
+}
+
+static long long stats_value(int px, const char *key)
+{
+	long long value = -1;
+	char line[256];
+	FILE *f;
+
+	if (enter(px))
+		return -1;
+	f = fopen("/proc/litepx/stats", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ' ')
+			value = strtoll(line + strlen(key), NULL, 10);
+	if (f)
+		fclose(f);
+	return value;
+}
+
+struct session {
+	unsigned int route;
+	char proto[8];
+	struct sockaddr_storage client, local, target;
+	char state[16];
+	unsigned long long age_ms, idle_ms;
+	unsigned long long bytes_to_target, bytes_to_client;
+	unsigned long long packets_to_target, packets_to_client;
+};
+
+/* "a.b.c.d:port" or "[v6]:port" */
+static int parse_endpoint(const char *text, struct sockaddr_storage *ss)
+{
+	char addr[INET6_ADDRSTRLEN + 2];
+	const char *colon = strrchr(text, ':');
+	size_t len;
+
+	if (!colon || colon - text >= (long)sizeof(addr))
+		return -1;
+	len = colon - text;
+	memcpy(addr, text, len);
+	addr[len] = '\0';
+	if (addr[0] == '[') {
+		if (len < 2 || addr[len - 1] != ']')
+			return -1;
+		addr[len - 1] = '\0';
+		make_addr(ss, AF_INET6, addr + 1, atoi(colon + 1));
+		return inet_pton(AF_INET6, addr + 1, &(struct in6_addr){}) == 1 ?
+		       0 : -1;
+	}
+	make_addr(ss, AF_INET, addr, atoi(colon + 1));
+	return inet_pton(AF_INET, addr, &(struct in_addr){}) == 1 ? 0 : -1;
+}
+
+/*
+ * Reads /proc/litepx/sessions in the proxy's namespace into out (at most
+ * max lines); returns the number of sessions, or -1 if the file is
+ * missing or a line does not parse.
+ */
+static int read_sessions(int px, struct session *out, int max)
+{
+	char *line = NULL, client[80], local[80], target[80];
+	struct session s;
+	size_t cap = 0;
+	int n = 0;
+	FILE *f;
+
+	if (enter(px))
+		return -1;
+	f = fopen("/proc/litepx/sessions", "r");
+	if (!f)
+		return -1;
+	if (getline(&line, &cap, f) <= 0)
+		n = -1;
+	while (n >= 0 && getline(&line, &cap, f) > 0) {
+		memset(&s, 0, sizeof(s));
+		if (sscanf(line, "%u %7s %79s %79s %79s %15s %llu %llu %llu %llu %llu %llu",
+			   &s.route, s.proto, client, local, target, s.state,
+			   &s.age_ms, &s.idle_ms, &s.bytes_to_target,
+			   &s.bytes_to_client, &s.packets_to_target,
+			   &s.packets_to_client) != 12 ||
+		    parse_endpoint(client, &s.client) ||
+		    parse_endpoint(local, &s.local) ||
+		    parse_endpoint(target, &s.target)) {
+			fprintf(stderr, "# bad line in /proc/litepx/sessions: %s",
+				line);
+			n = -1;
+			break;
+		}
+		if (n < max)
+			out[n] = s;
+		n++;
+	}
+	free(line);
+	fclose(f);
+	return n;
+}
+
+/* Polls until the proxy lists want sessions; returns the last count. */
+static int wait_sessions(int px, int want, int ms)
+{
+	long end = now_ms() + ms;
+	int n;
+
+	while ((n = read_sessions(px, NULL, 0)) != want && now_ms() < end)
+		usleep(20000);
+	return n;
+}
+
+/* ---------------------------------------------------------------- fixture */
+
+FIXTURE(udp)
+{
+	char suffix[16];
+	int cli, px, tgt;
+	struct target *target;		/* listening on TARGET_PORT */
+	struct lpx_nl *nl;
+	struct lpx_config cfg;
+	struct client clients[MAX_CLIENTS];
+	unsigned int nclients;
+};
+
+FIXTURE_VARIANT(udp)
+{
+	int family;
+	const char *client;
+	const char *client2;	/* another client host; the same /64 in IPv6 */
+	const char *proxy;
+	const char *proxy2;	/* another proxy address on the client side */
+	const char *proxy_out;	/* the proxy's address towards the target */
+	const char *target;
+	size_t mtu_payload;	/* the largest datagram in one 1500-byte packet */
+	size_t max_payload;	/* the largest datagram there is */
+	size_t proxy_v2_len;	/* PROXY v2 header with addresses, no TLVs */
+};
+
+FIXTURE_VARIANT_ADD(udp, ipv4)
+{
+	.family = AF_INET,
+	.client = "192.0.2.1",
+	.client2 = "192.0.2.3",
+	.proxy = "192.0.2.2",
+	.proxy2 = "192.0.2.4",
+	.proxy_out = "198.51.100.1",
+	.target = "198.51.100.2",
+	.mtu_payload = 1500 - 20 - 8,
+	.max_payload = 65535 - 20 - 8,
+	.proxy_v2_len = 16 + 12,
+};
+
+FIXTURE_VARIANT_ADD(udp, ipv6)
+{
+	.family = AF_INET6,
+	.client = "2001:db8:1::1",
+	.client2 = "2001:db8:1::100",
+	.proxy = "2001:db8:1::2",
+	.proxy2 = "2001:db8:1::4",
+	.proxy_out = "2001:db8:2::1",
+	.target = "2001:db8:2::2",
+	.mtu_payload = 1500 - 40 - 8,
+	.max_payload = 65535 - 8,
+	.proxy_v2_len = 16 + 36,
+};
+
+static int open_ns(const char *kind, const char *suffix)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/run/netns/%s-%s", kind, suffix);
+	return open(path, O_RDONLY);
+}
+
+static void set_dest(struct lpx_addr *a, int family, const char *text)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = family;
+	inet_pton(family, text, family == AF_INET ? (void *)&a->v4 :
+						    (void *)&a->v6);
+}
+
+static int write_file(const char *path, const char *value)
+{
+	FILE *f = fopen(path, "w");
+	int err;
+
+	if (!f)
+		return -1;
+	err = fputs(value, f) < 0;
+	return fclose(f) || err ? -1 : 0;
+}
+
+/*
+ * Fragment reassembly memory is 4 MiB per namespace by default: dozens of
+ * 64 KiB datagrams in flight at once, at a few KiB of truesize per
+ * fragment, can exceed it, and a drop there is not litepx's doing.
+ */
+static int raise_frag_memory(int nsfd)
+{
+	if (enter(nsfd))
+		return -1;
+	if (write_file("/proc/sys/net/ipv4/ipfrag_high_thresh", "67108864"))
+		return -1;
+	return write_file("/proc/sys/net/ipv6/ip6frag_high_thresh",
+			  "67108864");
+}
+
+static void topo(const char *how, const char *suffix)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "sh tests/kernel/topo.sh %s %s", how,
+		 suffix);
+	if (system(cmd))
+		fprintf(stderr, "# topo.sh %s %s failed\n", how, suffix);
+}
+
+/* Everything after topo.sh up; on failure the caller tears it down. */
+static int setup_hosts(struct _test_data_udp *self,
+		       const struct _fixture_variant_udp *variant)
+{
+	struct lpx_route *r;
+
+	self->cli = open_ns("cli", self->suffix);
+	self->px = open_ns("px", self->suffix);
+	self->tgt = open_ns("tgt", self->suffix);
+	if (self->cli < 0 || self->px < 0 || self->tgt < 0)
+		return -1;
+	if (raise_frag_memory(self->cli) || raise_frag_memory(self->px) ||
+	    raise_frag_memory(self->tgt))
+		return -1;
+	self->target = target_start(self->tgt, variant->family,
+				    variant->target, TARGET_PORT);
+	if (!self->target)
+		return -1;
+	if (enter(self->px) || lpx_nl_open(&self->nl))
+		return -1;
+
+	/* No limits unless a test sets one. */
+	memset(&self->cfg, 0, sizeof(self->cfg));
+	self->cfg.opts.worker_threads = 0;
+	self->cfg.opts.idle_timeout_ms = 60000;
+	self->cfg.opts.connect_timeout_ms = 5000;
+	self->cfg.opts.shutdown_timeout_ms = 60000;
+	self->cfg.opts.log_level = LITEPX_LOG_DEBUG;
+	self->cfg.opts.ipv6_prefix = 64;
+	self->cfg.opts.rcvbuf = 1 << 20;
+	self->cfg.opts.sndbuf = 1 << 20;
+	self->cfg.routes = calloc(1, sizeof(*self->cfg.routes));
+	if (!self->cfg.routes)
+		return -1;
+	self->cfg.nroutes = 1;
+	r = &self->cfg.routes[0];
+	r->id = 1;
+	r->protocols = LITEPX_PROTO_UDP;
+	r->port_from = LISTEN_PORT;
+	r->port_to = LISTEN_PORT;
+	r->dest_port = TARGET_PORT;
+	r->dest_host = strdup(variant->target);
+	set_dest(&r->dests[0], variant->family, variant->target);
+	r->ndests = 1;
+	return 0;
+}
+
+FIXTURE_SETUP(udp)
+{
+	char cmd[128];
+	int err;
+
+	self->cli = self->px = self->tgt = -1;
+	snprintf(self->suffix, sizeof(self->suffix), "%x%x", getpid(),
+		 (unsigned int)now_ms());
+	snprintf(cmd, sizeof(cmd), "sh tests/kernel/topo.sh up %s",
+		 self->suffix);
+	ASSERT_EQ(0, system(cmd));
+	err = setup_hosts(self, variant);
+	if (err) {
+		target_stop(self->target);
+		topo("down", self->suffix);
+	}
+	ASSERT_EQ(0, err);
+}
+
+FIXTURE_TEARDOWN(udp)
+{
+	unsigned int i;
+
+	if (self->nl) {
+		lpx_nl_flush(self->nl);
+		lpx_nl_close(self->nl);
+	}
+	lpx_config_free(&self->cfg);
+	for (i = 0; i < self->nclients; i++)
+		close(self->clients[i].fd);
+	target_stop(self->target);
+	close(self->cli);
+	close(self->px);
+	close(self->tgt);
+	topo("down", self->suffix);
+}
+
+static int load(struct _test_data_udp *self)
+{
+	int err = lpx_nl_config_set(self->nl, &self->cfg);
+
+	if (err)
+		fprintf(stderr, "# load: %d %s\n", err,
+			lpx_nl_last_error(self->nl)->msg);
+	return err;
+}
+
+/*
+ * Loads a routes.yml through litepxctl, as a user would: the UDP route to
+ * the target with the given options section.
+ */
+static int load_yaml(struct _test_data_udp *self,
+		     const struct _fixture_variant_udp *variant,
+		     const char *options)
+{
+	char path[64], cmd[512];
+	FILE *f;
+	int err;
+
+	snprintf(path, sizeof(path), "/tmp/udp-test-%s.yml", self->suffix);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "%s\nroutes:\n  - port: %u\n    dest_host: \"%s\"\n    dest_port: %u\n    protocol: udp\n",
+		options, LISTEN_PORT, variant->target, TARGET_PORT);
+	fclose(f);
+	if (enter(self->px))
+		return -1;
+	snprintf(cmd, sizeof(cmd),
+		 "./userspace/litepxctl load %s >%s.out 2>&1 || { sed 's/^/# /' %s.out; exit 1; }",
+		 path, path, path);
+	err = system(cmd);
+	snprintf(cmd, sizeof(cmd), "%s.out", path);
+	unlink(cmd);
+	unlink(path);
+	return err;
+}
+
+/*
+ * A client socket bound to from (any port) and connected to the proxy's
+ * to:port: it only ever receives datagrams from exactly there.
+ */
+static struct client *add_client(struct _test_data_udp *self,
+				 const struct _fixture_variant_udp *variant,
+				 const char *from, const char *to,
+				 uint16_t port)
+{
+	struct client *c = &self->clients[self->nclients];
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(&ss, variant->family, to, port);
+	int fd;
+
+	if (self->nclients == MAX_CLIENTS)
+		return NULL;
+	fd = udp_socket_in(self->cli, variant->family, from, 0, 4 << 20);
+	if (fd < 0)
+		return NULL;
+	if (connect(fd, (void *)&ss, len)) {
+		close(fd);
+		return NULL;
+	}
+	memset(c, 0, sizeof(*c));
+	c->fd = fd;
+	c->id = self->nclients++;
+	return c;
+}
+
+/* n clients to the proxy's LISTEN_PORT, alternating client addresses. */
+static int add_clients(struct _test_data_udp *self,
+		       const struct _fixture_variant_udp *variant,
+		       unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!add_client(self, variant,
+				i % 2 ? variant->client2 : variant->client,
+				variant->proxy, LISTEN_PORT))
+			return -1;
+	return 0;
+}
+
+/*
+ * What every relaying test ends with: the target saw each of the clients
+ * through exactly one session of its own, from the proxy's address
+ * towards the target, and nothing odd.
+ */
+static int check_one_session_each(struct _test_data_udp *self,
+				  const struct _fixture_variant_udp *variant,
+				  struct client *c, unsigned int n)
+{
+	struct target *t = self->target;
+	unsigned int i, errors = target_errors(t);
+	char text[80];
+
+	for (i = 0; i < n; i++) {
+		if (target_sessions_of(t, c[i].id) != 1) {
+			fprintf(stderr, "# client %u reached the target through %u sessions\n",
+				c[i].id, target_sessions_of(t, c[i].id));
+			errors++;
+		}
+	}
+	pthread_mutex_lock(&t->lock);
+	for (i = 0; i < t->nsources; i++) {
+		if (is_endpoint(&t->sources[i].addr, variant->family,
+				variant->proxy_out,
+				endpoint_port(&t->sources[i].addr)))
+			continue;
+		fprintf(stderr, "# target got datagrams from %s\n",
+			endpoint_str(&t->sources[i].addr, text, sizeof(text)));
+		errors++;
+	}
+	pthread_mutex_unlock(&t->lock);
+	return errors;
+}
+
+/* ---------------------------------------------------------------- tests */
+
+/*
+ * Fifty clients from two addresses at once, each sending every size from
+ * one byte to the largest UDP payload there is (fragmented beyond the
+ * path MTU of 1500) and checking every byte of every reply.
+ */
+TEST_F_TIMEOUT(udp, every_size_many_clients_both_ways, 600)
+{
+	const size_t sizes[] = {
+		1, 2, 7, 8, 15, 16, 100, 512, 1000, 1400,
+		variant->mtu_payload - 1, variant->mtu_payload,
+		variant->mtu_payload + 1, 2 * variant->mtu_payload, 3000, 8192,
+		9000, 16384, 32768, 65000, variant->max_payload - 1,
+		variant->max_payload,
+	};
+	const unsigned int nsizes = sizeof(sizes) / sizeof(sizes[0]);
+	const unsigned int nclients = 50;
+	uint64_t bytes = 0;
+	unsigned int i;
+
+	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, add_clients(self, variant, nclients));
+	EXPECT_EQ(0, exchange(self->clients, nclients, sizes, nsizes, nsizes));
+	for (i = 0; i < nclients; i++) {
+		EXPECT_EQ(nsizes, self->clients[i].replies);
+		bytes += self->clients[i].bytes;
+	}
+	EXPECT_EQ(0, check_one_session_each(self, variant, self->clients,
+					    nclients));
+	EXPECT_EQ(nclients, route_counter(self->px, 1, "sessions"));
+	EXPECT_EQ(nclients, route_counter(self->px, 1, "sessions_active"));
+	EXPECT_EQ(nclients * nsizes,
+		  route_counter(self->px, 1, "packets_to_target"));
+	EXPECT_EQ(nclients * nsizes,
+		  route_counter(self->px, 1, "packets_to_client"));
+	EXPECT_EQ(bytes, route_counter(self->px, 1, "bytes_to_target"));
+	EXPECT_EQ(bytes, route_counter(self->px, 1, "bytes_to_client"));
+	EXPECT_EQ(0, route_counter(self->px, 1, "dropped_other"));
+	EXPECT_EQ(nclients, stats_value(self->px, "udp_sessions"));
+	EXPECT_EQ(nclients * nsizes, stats_value(self->px, "packets_to_target"));
+}
+
+/* A datagram with no payload at all is still a datagram. */
+TEST_F(udp, empty_datagram)
+{
+	const size_t sizes[] = { 0, 1, 0 };
+
+	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, add_clients(self, variant, 1));
+	EXPECT_EQ(0, exchange(self->clients, 1, sizes, 3, 3));
+	EXPECT_EQ(3, target_packets(self->target));
+	EXPECT_EQ(3, route_counter(self->px, 1, "packets_to_target"));
+	EXPECT_EQ(3, route_counter(self->px, 1, "packets_to_client"));
+	EXPECT_EQ(1, route_counter(self->px, 1, "sessions"));
+}
+
+/* 200 sockets on one address: 200 sessions, none sees another's replies. */
+TEST_F_TIMEOUT(udp, many_source_ports_from_one_address, 300)
+{
+	const size_t sizes[] = { 16, 100, 1400, 3000 };
+	const unsigned int nclients = 200;
+	struct session *listed;
+	unsigned int i, j;
+	int n;
+
+	ASSERT_EQ(0, load(self));
+	for (i = 0; i < nclients; i++)
+		ASSERT_NE(NULL, add_client(self, variant, variant->client,
+					   variant->proxy, LISTEN_PORT));
+	EXPECT_EQ(0, exchange(self->clients, nclients, sizes, 4, 3));
+	for (i = 0; i < nclients; i++)
+		EXPECT_EQ(3, self->clients[i].replies);
+	EXPECT_EQ(0, check_one_session_each(self, variant, self->clients,
+					    nclients));
+	EXPECT_EQ(nclients, target_nsources(self->target));
+	EXPECT_EQ(nclients, route_counter(self->px, 1, "sessions"));
+	EXPECT_EQ(nclients, route_counter(self->px, 1, "sessions_active"));
+	EXPECT_EQ(3 * nclients, route_counter(self->px, 1, "packets_to_target"));
+	/* The proxy lists each client port once, with its own counts. */
+	listed = calloc(nclients + 1, sizeof(*listed));
+	ASSERT_NE(NULL, listed);
+	n = read_sessions(self->px, listed, nclients + 1);
+	EXPECT_EQ(nclients, n);
+	for (i = 0; i < nclients; i++) {
+		struct sockaddr_storage me = local_endpoint(self->clients[i].fd);
+		unsigned int found = 0;
+
+		for (j = 0; j < (unsigned int)n && j <= nclients; j++) {
+			if (!same_endpoint(&listed[j].client, &me))
+				continue;
+			found++;
+			EXPECT_EQ(3, listed[j].packets_to_target);
+			EXPECT_EQ(3, listed[j].packets_to_client);
+			EXPECT_EQ(self->clients[i].bytes,
+				  listed[j].bytes_to_target);
+		}
+		EXPECT_EQ(1, found);
+	}
+	free(listed);
+}
+
+/*
+ * Replies leave from the address and port the client sent to: checked
+ * with recvfrom() on unconnected sockets, once for each of the proxy's two
+ * addresses (the listener is bound to the wildcard address).
+ */
+TEST_F(udp, replies_come_from_the_listener_address)
+{
+	const char *proxies[] = { variant->proxy, variant->proxy2 };
+	struct sockaddr_storage to, from;
+	uint8_t buf[256], got[512];
+	socklen_t tolen, fromlen;
+	struct pollfd p;
+	uint64_t seed;
+	char text[80];
+	unsigned int i;
+	ssize_t n;
+	int fd;
+
+	ASSERT_EQ(0, load(self));
+	for (i = 0; i < 2; i++) {
+		fd = udp_socket_in(self->cli, variant->family, variant->client,
+				   0, 1 << 20);
+		ASSERT_GE(fd, 0);
+		tolen = make_addr(&to, variant->family, proxies[i],
+				  LISTEN_PORT);
+		seed = make_seed(i, 0);
+		fill_datagram(buf, seed, sizeof(buf));
+		ASSERT_EQ(sizeof(buf), sendto(fd, buf, sizeof(buf), 0,
+					      (void *)&to, tolen));
+		p.fd = fd;
+		p.events = POLLIN;
+		ASSERT_EQ(1, poll(&p, 1, REPLY_TIMEOUT_MS));
+		fromlen = sizeof(from);
+		n = recvfrom(fd, got, sizeof(got), 0, (void *)&from, &fromlen);
+		TH_LOG("sent to %s, reply from %s", proxies[i],
+		       endpoint_str(&from, text, sizeof(text)));
+		EXPECT_EQ(sizeof(buf), n);
+		EXPECT_TRUE(same_endpoint(&from, &to));
+		for (n = 0; n < (ssize_t)sizeof(buf); n++)
+			if (got[n] != (uint8_t)~buf[n])
+				break;
+		EXPECT_EQ(sizeof(buf), n);
+		close(fd);
+	}
+	/* Connected sockets, which drop anything from elsewhere, agree. */
+	ASSERT_NE(NULL, add_client(self, variant, variant->client,
+				   variant->proxy2, LISTEN_PORT));
+	ASSERT_NE(NULL, add_client(self, variant, variant->client2,
+				   variant->proxy, LISTEN_PORT));
+	EXPECT_EQ(0, exchange(self->clients, 2, (size_t[]){ 100, 5000 }, 2,
+			      2));
+	EXPECT_EQ(0, target_errors(self->target));
+}
+
+static int collect_udp(const struct lpx_conn *conn, void *arg)
+{
+	struct lpx_conn *out = arg;
+
+	if (conn->protocol == LITEPX_PROTO_UDP)
+		out[out[0].route_id ? 1 : 0] = *conn;
+	return 0;
+}
+
+/* /proc/litepx/sessions, the netlink dump and the stats agree. */
+TEST_F(udp, sessions_are_listed)
+{
+	struct lpx_conn dumped[2] = {};
+	struct sockaddr_storage me;
+	struct session s[2];
+	struct client *c;
+	char a[80], b[80];
+
+	ASSERT_EQ(0, load(self));
+	EXPECT_EQ(2, stats_value(self->px, "udp_listeners"));
+	EXPECT_EQ(0, stats_value(self->px, "tcp_listeners"));
+	EXPECT_EQ(0, read_sessions(self->px, s, 2));
+	c = add_client(self, variant, variant->client, variant->proxy,
+		       LISTEN_PORT);
+	ASSERT_NE(NULL, c);
+	ASSERT_EQ(0, exchange(c, 1, (size_t[]){ 100, 1000 }, 2, 2));
+	me = local_endpoint(c->fd);
+	ASSERT_EQ(1, read_sessions(self->px, s, 2));
+	TH_LOG("client %s, local %s, state %s",
+	       endpoint_str(&s[0].client, a, sizeof(a)),
+	       endpoint_str(&s[0].local, b, sizeof(b)), s[0].state);
+	EXPECT_EQ(1, s[0].route);
+	EXPECT_STREQ("udp", s[0].proto);
+	EXPECT_TRUE(same_endpoint(&s[0].client, &me));
+	EXPECT_TRUE(is_endpoint(&s[0].local, variant->family, variant->proxy,
+				LISTEN_PORT));
+	EXPECT_TRUE(is_endpoint(&s[0].target, variant->family,
+				variant->target, TARGET_PORT));
+	EXPECT_STREQ("relaying", s[0].state);
+	EXPECT_LE(s[0].idle_ms, s[0].age_ms);
+	EXPECT_EQ(c->bytes, s[0].bytes_to_target);
+	EXPECT_EQ(c->bytes, s[0].bytes_to_client);
+	EXPECT_EQ(2, s[0].packets_to_target);
+	EXPECT_EQ(2, s[0].packets_to_client);
+	EXPECT_EQ(1, stats_value(self->px, "udp_sessions"));
+	EXPECT_EQ(1, route_counter(self->px, 1, "sessions_active"));
+
+	/* What litepxctl conns shows. */
+	ASSERT_EQ(0, lpx_nl_conn_dump(self->nl, collect_udp, dumped));
+	EXPECT_EQ(1, dumped[0].route_id);
+	EXPECT_EQ(0, dumped[1].route_id);
+	EXPECT_EQ(endpoint_port(&me), dumped[0].client_port);
+	EXPECT_EQ(LISTEN_PORT, dumped[0].local_port);
+	EXPECT_EQ(TARGET_PORT, dumped[0].target_port);
+	EXPECT_EQ(LITEPX_CONN_RELAYING, dumped[0].state);
+	EXPECT_EQ(c->bytes, dumped[0].bytes_to_target);
+	EXPECT_EQ(c->bytes, dumped[0].bytes_to_client);
+}
+
+/*
+ * idle_timeout 2s, loaded from a routes.yml by litepxctl: the session is
+ * listed until two seconds after its last datagram and is gone within the
+ * GC period after that; the client's next datagram opens a new session,
+ * which the target sees from another port.
+ */
+TEST_F_TIMEOUT(udp, session_expires_after_idle_timeout, 60)
+{
+	const size_t size = 100;
+	long t0, before, after, last_present = -1, first_absent = -1;
+	struct sockaddr_storage first, second;
+	struct client *c;
+	char a[80], b[80];
+	int n;
+
+	ASSERT_EQ(0, load_yaml(self, variant,
+			       "options:\n  connection:\n    idle_timeout: 2s\n"
+			       "security:\n  udp:\n    pps_ip_limits: 0\n"
+			       "    bps_ip_limits: 0\n"));
+	c = add_client(self, variant, variant->client, variant->proxy,
+		       LISTEN_PORT);
+	ASSERT_NE(NULL, c);
+	ASSERT_EQ(0, exchange(c, 1, &size, 1, 1));
+	pthread_mutex_lock(&self->target->lock);
+	t0 = self->target->last_reply_ms;
+	first = self->target->sources[0].addr;
+	pthread_mutex_unlock(&self->target->lock);
+
+	while (now_ms() - t0 < 4 * IDLE_TIMEOUT_MS) {
+		before = now_ms();
+		n = read_sessions(self->px, NULL, 0);
+		after = now_ms();
+		ASSERT_GE(n, 0);
+		if (!n) {
+			first_absent = after;
+			break;
+		}
+		last_present = before;
+		usleep(20000);
+	}
+	ASSERT_GE(last_present, 0);
+	ASSERT_GE(first_absent, 0);
+	TH_LOG("after the last reply: listed at %ld ms, gone at %ld ms",
+	       last_present - t0, first_absent - t0);
+	EXPECT_GE(first_absent - t0, IDLE_TIMEOUT_MS - JIFFY_SLACK_MS);
+	EXPECT_LE(last_present - t0,
+		  IDLE_TIMEOUT_MS + GC_PERIOD_MS + SCHED_SLACK_MS);
+	EXPECT_EQ(1, route_counter(self->px, 1, "session_expiries"));
+	EXPECT_EQ(0, route_counter(self->px, 1, "sessions_active"));
+	EXPECT_EQ(0, stats_value(self->px, "udp_sessions"));
+
+	ASSERT_EQ(0, exchange(c, 1, &size, 1, 1));
+	ASSERT_EQ(2, target_nsources(self->target));
+	pthread_mutex_lock(&self->target->lock);
+	second = self->target->sources[1].addr;
+	pthread_mutex_unlock(&self->target->lock);
+	TH_LOG("the target saw %s, then %s",
+	       endpoint_str(&first, a, sizeof(a)),
+	       endpoint_str(&second, b, sizeof(b)));
+	EXPECT_FALSE(same_endpoint(&first, &second));
+	EXPECT_EQ(2, route_counter(self->px, 1, "sessions"));
+	EXPECT_EQ(1, route_counter(self->px, 1, "sessions_active"));
+	EXPECT_EQ(0, target_errors(self->target));
+}
+
+/* Sends count tagged datagrams as client c without waiting for replies. */
+static int send_unanswered(struct client *c, size_t len, unsigned int count)
+{
+	unsigned int i;
+
+	for (i = 0; i < count; i++) {
+		if (client_send(c, len))
+			return -1;
+		c->waiting = false;
+	}
+	return 0;
+}
+
+/*
+ * udp.connection_limits: 3 sessions in the whole proxy. A fourth client's
+ * datagrams never reach the target and are each counted; the three keep
+ * working; once they expire, the fourth gets its session.
+ */
+TEST_F_TIMEOUT(udp, session_limit, 60)
+{
+	const size_t size = 64;
+	struct client *late;
+	struct pollfd p;
+
+	self->cfg.opts.udp_session_limit = 3;
+	self->cfg.routes[0].idle_timeout_ms = IDLE_TIMEOUT_MS;
+	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, add_clients(self, variant, 4));
+	late = &self->clients[3];
+	ASSERT_EQ(0, exchange(self->clients, 3, &size, 1, 1));
+	EXPECT_EQ(3, route_counter(self->px, 1, "sessions_active"));
+
+	ASSERT_EQ(0, send_unanswered(late, size, 3));
+	/* The three sessions still relay while the fourth is refused. */
+	EXPECT_EQ(0, exchange(self->clients, 3, &size, 1, 1));
+	EXPECT_EQ(3, wait_counter(self->px, 1, "refused_session_limit", 3,
+				  5000));
+	p.fd = late->fd;
+	p.events = POLLIN;
+	EXPECT_EQ(0, poll(&p, 1, 500));
+	EXPECT_EQ(0, target_from_client(self->target, late->id, NULL));
+	EXPECT_EQ(3, target_nsources(self->target));
+	EXPECT_EQ(3, route_counter(self->px, 1, "sessions"));
+	EXPECT_EQ(3, route_counter(self->px, 1, "sessions_active"));
+	EXPECT_EQ(6, route_counter(self->px, 1, "packets_to_target"));
+	EXPECT_EQ(3, stats_value(self->px, "refused_session_limit"));
+
+	/* Room again once the three have expired. */
+	EXPECT_EQ(0, wait_counter(self->px, 1, "sessions_active", 0,
+				  4 * IDLE_TIMEOUT_MS));
+	EXPECT_EQ(0, exchange(late, 1, &size, 1, 1));
+	EXPECT_EQ(1, target_from_client(self->target, late->id, NULL));
+	EXPECT_EQ(4, route_counter(self->px, 1, "sessions"));
+	EXPECT_EQ(3, route_counter(self->px, 1, "refused_session_limit"));
+	EXPECT_EQ(0, target_errors(self->target));
+}
+
+/*
+ * Sends len-byte tagged datagrams from every client at pps each for ms
+ * milliseconds, catching up after any pause so that the average rate
+ * holds. *duration gets the time from the first send to the last.
+ */
+static int send_at_rate(struct client *c, unsigned int n, size_t len,
+			double pps, long ms, double *duration)
+{
+	long start = now_ms(), last = start, due, elapsed;
+	unsigned int i, total = 0;
+	unsigned int *base = calloc(n, sizeof(*base));
+
+	if (!base)
+		return -1;
+	for (i = 0; i < n; i++)
+		base[i] = c[i].sent;
+	while ((elapsed = now_ms() - start) < ms) {
+		due = (long)(elapsed * pps / 1000) + 1;
+		for (i = 0; i < n; i++) {
+			while ((long)(c[i].sent - base[i]) < due) {
+				if (client_send(&c[i], len)) {
+					free(base);
+					return -1;
+				}
+				c[i].waiting = false;
+				total++;
+			}
+		}
+		last = now_ms();
+		usleep(1000);
+	}
+	free(base);
+	*duration = (last - start) / 1000.0;
+	return total ? 0 : -1;
+}
+
+/*
+ * A token bucket of rate r (per second) holding r / BURST_DIVISOR lets
+ * through, over d seconds of sending faster than r with a full bucket at
+ * the start, r * d plus at most one bucket. Within 10% of the rate:
+ * between 0.9 r d and 1.1 r d + r / BURST_DIVISOR, plus slack for one
+ * datagram that a byte bucket may let through when partly covered.
+ */
+static bool within_rate(double got, double rate, double d, double slack,
+			const char *what)
+{
+	double lo = 0.9 * rate * d;
+	double hi = 1.1 * rate * d + rate / BURST_DIVISOR + slack;
+
+	fprintf(stderr, "# %s: %.0f in %.3f s at %.0f/s: window %.0f..%.0f, measured rate %.1f/s\n",
+		what, got, d, rate, lo, hi, (got - rate / BURST_DIVISOR) / d);
+	return got >= lo && got <= hi;
+}
+
+/* Waits for the target to have got every datagram litepx passed on. */
+static long long settle(struct _test_data_udp *self)
+{
+	long long passed = -1, prev;
+	long end = now_ms() + 10000;
+
+	do {
+		usleep(200000);
+		prev = passed;
+		passed = route_counter(self->px, 1, "packets_to_target");
+	} while ((passed != prev ||
+		  (long long)target_packets(self->target) != passed) &&
+		 now_ms() < end);
+	return passed;
+}
+
+/*
+ * Sends from two client addresses at RATE_FACTOR times the per-source
+ * limit; shared says whether they draw from one budget (one IPv6 /64)
+ * or two. Checks the rate each budget let through, and that every
+ * datagram is either passed on or counted under counter.
+ */
+static void rate_limit_run(struct __test_metadata *_metadata,
+			   struct _test_data_udp *self,
+			   const struct _fixture_variant_udp *variant,
+			   const char *counter, bool bytes, bool shared)
+{
+	double rate = bytes ? BPS_LIMIT : PPS_LIMIT;
+	double send_pps = RATE_FACTOR * (bytes ? BPS_LIMIT / RATE_DATAGRAM :
+					 PPS_LIMIT);
+	uint64_t before[2], before_bytes[2], got[2], got_bytes[2];
+	unsigned int sent = 0, need, i;
+	long long passed, dropped;
+	double d, slack = bytes ? RATE_DATAGRAM : 0;
+
+	pthread_mutex_lock(&self->target->lock);
+	self->target->echo = false;
+	pthread_mutex_unlock(&self->target->lock);
+	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, add_clients(self, variant, 2));
+	/* Open both sessions first, then let the buckets fill up again. */
+	ASSERT_EQ(0, send_unanswered(&self->clients[0], RATE_DATAGRAM, 1));
+	ASSERT_EQ(0, send_unanswered(&self->clients[1], RATE_DATAGRAM, 1));
+	ASSERT_EQ(2, settle(self));
+	usleep(300000);
+	for (i = 0; i < 2; i++)
+		before[i] = target_from_client(self->target, i,
+					       &before_bytes[i]);
+	ASSERT_EQ(0, send_at_rate(self->clients, 2, RATE_DATAGRAM, send_pps,
+				  RATE_RUN_MS, &d));
+	/* Sending slower than twice the rate would prove nothing. */
+	need = 2 * rate * d / (bytes ? RATE_DATAGRAM : 1);
+	for (i = 0; i < 2; i++) {
+		sent += self->clients[i].sent;
+		ASSERT_GE(self->clients[i].sent - 1, need);
+	}
+	passed = settle(self);
+	dropped = route_counter(self->px, 1, counter);
+	for (i = 0; i < 2; i++) {
+		got[i] = target_from_client(self->target, i, &got_bytes[i]) -
+			 before[i];
+		got_bytes[i] -= before_bytes[i];
+		TH_LOG("client %u sent %u datagrams, the target got %llu",
+		       i, self->clients[i].sent - 1,
+		       (unsigned long long)got[i]);
+	}
+	if (shared) {
+		EXPECT_TRUE(within_rate(bytes ? got_bytes[0] + got_bytes[1] :
+					got[0] + got[1], rate, d, slack,
+					"both clients"));
+	} else {
+		for (i = 0; i < 2; i++)
+			EXPECT_TRUE(within_rate(bytes ? got_bytes[i] : got[i],
+						rate, d, slack,
+						i ? "client 2" : "client 1"));
+	}
+	/* Every datagram either reached the target or was counted. */
+	EXPECT_EQ(target_packets(self->target), passed);
+	EXPECT_EQ(sent, passed + dropped);
+	EXPECT_EQ(0, route_counter(self->px, 1, "dropped_other"));
+	EXPECT_EQ(dropped, stats_value(self->px, counter));
+	EXPECT_EQ(0, target_errors(self->target));
+}
+
+/*
+ * udp.pps_ip_limits per source address: two IPv4 clients have a budget
+ * each, two IPv6 clients in one /64 share one.
+ */
+TEST_F_TIMEOUT(udp, pps_limit_per_source, 60)
+{
+	self->cfg.opts.udp_pps_ip_limit = PPS_LIMIT;
+	rate_limit_run(_metadata, self, variant, "dropped_pps", false,
+		       variant->family == AF_INET6);
+}
+
+/* With ipv6_prefix 128 the same two IPv6 clients have a budget each. */
+TEST_F_TIMEOUT(udp, pps_limit_ipv6_prefix_128, 60)
+{
+	if (variant->family != AF_INET6)
+		SKIP(return, "IPv6 only");
+	self->cfg.opts.udp_pps_ip_limit = PPS_LIMIT;
+	self->cfg.opts.ipv6_prefix = 128;
+	rate_limit_run(_metadata, self, variant, "dropped_pps", false, false);
+}
+
+/* udp.bps_ip_limits, counted in payload bytes at the target. */
+TEST_F_TIMEOUT(udp, bps_limit_per_source, 60)
+{
+	self->cfg.opts.udp_bps_ip_limit = BPS_LIMIT;
+	rate_limit_run(_metadata, self, variant, "dropped_bps", true,
+		       variant->family == AF_INET6);
+}
+
+/*
+ * proxy_protocol: v2 on a UDP route: every datagram reaching the target
+ * starts with a PROXY v2 header naming the client's address and port and
+ * the proxy address and port it sent to; the payload follows intact, and
+ * replies reach the client without any header.
+ */
+TEST_F_TIMEOUT(udp, proxy_protocol_v2, 300)
+{
+	const size_t sizes[] = {
+		1, 16, 100, 1400,
+		variant->mtu_payload - variant->proxy_v2_len,
+		variant->mtu_payload - variant->proxy_v2_len + 1,
+		variant->mtu_payload, 3000, 9000, 65000,
+	};
+	const unsigned int nsizes = sizeof(sizes) / sizeof(sizes[0]);
+	const unsigned int nclients = 10;
+	struct target *t = self->target;
+	struct sockaddr_storage me;
+	unsigned int i, j, found;
+	char a[80], b[80];
+
+	self->cfg.routes[0].proxy_protocol = LITEPX_PROXY_V2;
+	ASSERT_EQ(0, load(self));
+	t->proxy_v2 = true;
+	make_addr(&t->header_dst, variant->family, variant->proxy,
+		  LISTEN_PORT);
+	ASSERT_EQ(0, add_clients(self, variant, nclients));
+	EXPECT_EQ(0, exchange(self->clients, nclients, sizes, nsizes, nsizes));
+	EXPECT_EQ(0, check_one_session_each(self, variant, self->clients,
+					    nclients));
+	pthread_mutex_lock(&t->lock);
+	for (i = 0; i < nclients; i++) {
+		me = local_endpoint(self->clients[i].fd);
+		found = 0;
+		for (j = 0; j < t->nsources; j++) {
+			if (t->sources[j].client_id != self->clients[i].id)
+				continue;
+			found++;
+			if (!same_endpoint(&t->sources[j].header_src, &me))
+				TH_LOG("client %s: header says %s",
+				       endpoint_str(&me, a, sizeof(a)),
+				       endpoint_str(&t->sources[j].header_src,
+						    b, sizeof(b)));
+			EXPECT_TRUE(same_endpoint(&t->sources[j].header_src,
+						  &me));
+			EXPECT_EQ(0, t->sources[j].header_changed);
+			EXPECT_EQ(nsizes, t->sources[j].packets);
+		}
+		EXPECT_EQ(1, found);
+	}
+	pthread_mutex_unlock(&t->lock);
+}
+
+/* A 10-port range maps each port onto its own target port. */
+TEST_F(udp, port_range_maps_ports)
+{
+	const size_t sizes[] = { 100, 2000 };
+	struct lpx_route *r = &self->cfg.routes[0];
+	struct target *first, *last;
+
+	r->port_from = RANGE_PORT;
+	r->port_to = RANGE_PORT + RANGE_SPAN - 1;
+	r->dest_port = RANGE_TARGET;
+	ASSERT_EQ(0, load(self));
+	EXPECT_EQ(2 * RANGE_SPAN, stats_value(self->px, "udp_listeners"));
+	EXPECT_EQ(0, stats_value(self->px, "tcp_listeners"));
+	first = target_start(self->tgt, variant->family, variant->target,
+			     RANGE_TARGET);
+	last = target_start(self->tgt, variant->family, variant->target,
+			    RANGE_TARGET + RANGE_SPAN - 1);
+	ASSERT_NE(NULL, first);
+	ASSERT_NE(NULL, last);
+	ASSERT_NE(NULL, add_client(self, variant, variant->client,
+				   variant->proxy, RANGE_PORT));
+	ASSERT_NE(NULL, add_client(self, variant, variant->client,
+				   variant->proxy,
+				   RANGE_PORT + RANGE_SPAN - 1));
+	EXPECT_EQ(0, exchange(self->clients, 2, sizes, 2, 2));
+	EXPECT_EQ(2, target_from_client(first, 0, NULL));
+	EXPECT_EQ(0, target_from_client(first, 1, NULL));
+	EXPECT_EQ(2, target_from_client(last, 1, NULL));
+	EXPECT_EQ(0, target_from_client(last, 0, NULL));
+	EXPECT_EQ(0, target_packets(self->target));
+	EXPECT_EQ(0, target_errors(first) + target_errors(last));
+	target_stop(first);
+	target_stop(last);
+}
+
+/* Flush closes the listeners and ends the sessions. */
+TEST_F(udp, flush_ends_sessions)
+{
+	const size_t size = 100;
+	struct client *c;
+	struct pollfd p;
+	char buf[16];
+
+	ASSERT_EQ(0, load(self));
+	c = add_client(self, variant, variant->client, variant->proxy,
+		       LISTEN_PORT);
+	ASSERT_NE(NULL, c);
+	ASSERT_EQ(0, exchange(c, 1, &size, 1, 1));
+	EXPECT_EQ(1, stats_value(self->px, "udp_sessions"));
+	ASSERT_EQ(0, lpx_nl_flush(self->nl));
+	EXPECT_EQ(0, stats_value(self->px, "udp_sessions"));
+	EXPECT_EQ(0, stats_value(self->px, "udp_listeners"));
+	EXPECT_EQ(0, wait_sessions(self->px, 0, 1000));
+	/* Nothing listens now: the proxy's ICMP error reaches the client. */
+	ASSERT_EQ(0, send_unanswered(c, size, 1));
+	p.fd = c->fd;
+	p.events = POLLIN;
+	EXPECT_EQ(1, poll(&p, 1, REPLY_TIMEOUT_MS));
+	EXPECT_EQ(-1, recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(ECONNREFUSED, errno);
+	EXPECT_EQ(1, target_packets(self->target));
+}
+
+TEST_HARNESS_MAIN
