@@ -34,4 +34,30 @@
 #define LITEPX_WQ_PERCPU 0
 #endif /* LITEPX_HAVE_WQ_PERCPU */
 
+/*
+ * The UDP tunnel helpers took a control-block flags argument and
+ * setup_udp_tunnel_sock() a struct sock instead of a struct socket later;
+ * Kbuild probes include/net/udp_tunnel.h for both.
+ */
+#ifdef LITEPX_HAVE_UDP_TUNNEL_CB_FLAGS
+#define litepx_udp_tunnel_xmit_skb(rt, sk, skb, src, dst, tos, ttl, df,	\
+				   sport, dport, xnet, nocheck)		\
+	udp_tunnel_xmit_skb(rt, sk, skb, src, dst, tos, ttl, df, sport,	\
+			    dport, xnet, nocheck, 0)
+#define litepx_udp_tunnel6_xmit_skb(dst, sk, skb, dev, saddr, daddr,	\
+				    prio, ttl, label, sport, dport, nocheck) \
+	udp_tunnel6_xmit_skb(dst, sk, skb, dev, saddr, daddr, prio, ttl,	\
+			     label, sport, dport, nocheck, 0)
+#else
+#define litepx_udp_tunnel_xmit_skb udp_tunnel_xmit_skb
+#define litepx_udp_tunnel6_xmit_skb udp_tunnel6_xmit_skb
+#endif /* LITEPX_HAVE_UDP_TUNNEL_CB_FLAGS */
+
+#ifdef LITEPX_HAVE_SETUP_UDP_TUNNEL_SK
+#define litepx_setup_udp_tunnel_sock(net, sock, cfg)			\
+	setup_udp_tunnel_sock(net, (sock)->sk, cfg)
+#else
+#define litepx_setup_udp_tunnel_sock setup_udp_tunnel_sock
+#endif /* LITEPX_HAVE_SETUP_UDP_TUNNEL_SK */
+
 #endif /* LITEPX_COMPAT_H */

@@ -50,6 +50,15 @@ enum litepx_counter {
 	LITEPX_CNT_IDLE_TIMEOUTS,
 	LITEPX_CNT_SHUTDOWN_TIMEOUTS,
 	LITEPX_CNT_RESETS,
+	/* UDP; the two byte counters above count datagram payload too. */
+	LITEPX_CNT_SESSIONS,
+	LITEPX_CNT_PACKETS_TO_TARGET,
+	LITEPX_CNT_PACKETS_TO_CLIENT,
+	LITEPX_CNT_REFUSED_SESSION_LIMIT,
+	LITEPX_CNT_DROPPED_PPS,
+	LITEPX_CNT_DROPPED_BPS,
+	LITEPX_CNT_SESSION_EXPIRIES,
+	LITEPX_CNT_DROPPED_OTHER,
 
 	__LITEPX_CNT_MAX
 };
@@ -65,7 +74,8 @@ struct litepx_route_counters {
  */
 struct litepx_route_stats {
 	refcount_t refs;
-	atomic_t active;
+	atomic_t active;		/* TCP connections */
+	atomic_t sessions_active;	/* UDP sessions */
 	struct litepx_route_counters __percpu *pcpu;
 };
 

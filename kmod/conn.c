@@ -744,7 +744,6 @@ void litepx_tcp_net_init(struct litepx_net *ln)
 	spin_lock_init(&ln->conns_lock);
 	INIT_LIST_HEAD(&ln->conns);
 	hash_init(ln->sources);
-	hash_init(ln->listeners);
 	init_waitqueue_head(&ln->conns_gone);
 	INIT_DELAYED_WORK(&ln->gc_work, gc_work);
 }
@@ -771,7 +770,9 @@ static void conn_info(const struct litepx_conn *c, unsigned long now,
 	const struct litepx_route *r = c->route;
 	u32 dest = min(READ_ONCE(c->dest_index), r->ndests - 1);
 
+	memset(info, 0, sizeof(*info));
 	info->route_id = r->id;
+	info->protocol = LITEPX_PROTO_TCP;
 	info->state = READ_ONCE(c->state);
 	info->client = c->client_addr;
 	info->client_port = c->client_port;

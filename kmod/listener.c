@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Module-owned listening sockets, one per (family, address, port) of every
- * TCP route. A listener's sk_data_ready only queues its accept work; the
- * work drains kernel_accept() and hands each client to conn.c.
+ * Module-owned sockets, one per (protocol, family, address, port) of every
+ * route. A TCP listener's sk_data_ready only queues its accept work; the
+ * work drains kernel_accept() and hands each client to conn.c. A UDP
+ * socket's encap_rcv hook hands every datagram to udp.c in softirq.
  *
- * A reload keeps the listeners whose (family, address, port) stays
+ * A reload keeps the sockets whose (protocol, family, address, port) stays
  * configured, re-pointing them at the new route under RCU, so clients of
  * unchanged routes never see a closed port.
  */
@@ -22,41 +23,30 @@
 #include "config.h"
 #include "pernet.h"
 #include "socket.h"
+#include "listener.h"
 #include "tcp.h"
+#include "udp.h"
 
 #define LISTEN_BACKLOG 1024
 
-struct litepx_listener {
-	struct hlist_node node;		/* in ln->listeners */
-	struct list_head staged;	/* in a litepx_tcp_change */
-	struct litepx_net *ln;
-	struct socket *sock;
-	struct litepx_route __rcu *route;
-	/* Route it will serve once the change being prepared commits. */
-	struct litepx_route *next_route;
-	struct work_struct accept_work;
-	void (*saved_data_ready)(struct sock *sk);
-	struct litepx_addr addr;	/* unspecified for "every address" */
-	u16 port;
-};
-
-static u32 listener_hash(const struct litepx_addr *addr, u16 port)
+static u32 listener_hash(const struct litepx_addr *addr, u16 port, u8 kind)
 {
 	u32 h = addr->family == AF_INET ? (__force u32)addr->v4 :
 		ipv6_addr_hash(&addr->v6);
 
-	return hash_32(h ^ (port << 16) ^ addr->family, 10);
+	return hash_32(h ^ (port << 16) ^ (kind << 8) ^ addr->family, 10);
 }
 
 static struct litepx_listener *listener_find(struct litepx_net *ln,
 					     const struct litepx_addr *addr,
-					     u16 port)
+					     u16 port, u8 kind)
 {
 	struct litepx_listener *l;
 
 	hash_for_each_possible(ln->listeners, l, node,
-			       listener_hash(addr, port)) {
-		if (l->port == port && litepx_addr_equal(&l->addr, addr))
+			       listener_hash(addr, port, kind)) {
+		if (l->port == port && l->kind == kind &&
+		    litepx_addr_equal(&l->addr, addr))
 			return l;
 	}
 	return NULL;
@@ -110,12 +100,14 @@ static void accept_work(struct work_struct *work)
 
 static int listener_bind(struct litepx_listener *l)
 {
+	bool udp = l->kind == LITEPX_LISTENER_UDP;
 	struct sockaddr_storage ss;
 	struct sock *sk;
 	int err, len;
 
-	err = sock_create_kern(l->ln->net, l->addr.family, SOCK_STREAM,
-			       IPPROTO_TCP, &l->sock);
+	err = sock_create_kern(l->ln->net, l->addr.family,
+			       udp ? SOCK_DGRAM : SOCK_STREAM,
+			       udp ? IPPROTO_UDP : IPPROTO_TCP, &l->sock);
 	if (err)
 		return err;
 	sk = l->sock->sk;
@@ -130,12 +122,30 @@ static int listener_bind(struct litepx_listener *l)
 	err = litepx_kernel_bind(l->sock, &ss, len);
 	if (err)
 		return err;
+	if (udp) {
+		/* Datagrams are dropped until commit gives it a route. */
+		litepx_udp_listener_hook(l);
+		return 0;
+	}
 	return kernel_listen(l->sock, LISTEN_BACKLOG);
+}
+
+static void listener_free(struct litepx_listener *l)
+{
+	if (l->kind == LITEPX_LISTENER_UDP) {
+		/* encap_rcv may still be running on the socket: see udp.c. */
+		litepx_udp_listener_unhook(l);
+		sock_release(l->sock);
+		kfree_rcu(l, rcu);
+		return;
+	}
+	sock_release(l->sock);
+	kfree(l);
 }
 
 static struct litepx_listener *listener_create(struct litepx_net *ln,
 					       const struct litepx_addr *addr,
-					       u16 port)
+					       u16 port, u8 kind)
 {
 	struct litepx_listener *l;
 	int err;
@@ -146,6 +156,7 @@ static struct litepx_listener *listener_create(struct litepx_net *ln,
 	l->ln = ln;
 	l->addr = *addr;
 	l->port = port;
+	l->kind = kind;
 	INIT_WORK(&l->accept_work, accept_work);
 	err = listener_bind(l);
 	if (err) {
@@ -161,6 +172,9 @@ static void listener_start(struct litepx_listener *l)
 {
 	struct sock *sk = l->sock->sk;
 
+	if (l->kind == LITEPX_LISTENER_UDP)
+		return;
+
 	write_lock_bh(&sk->sk_callback_lock);
 	sk->sk_user_data = l;
 	l->saved_data_ready = sk->sk_data_ready;
@@ -174,24 +188,27 @@ static void listener_destroy(struct litepx_listener *l)
 {
 	struct sock *sk = l->sock->sk;
 
+	if (l->kind == LITEPX_LISTENER_UDP) {
+		listener_free(l);
+		return;
+	}
+
 	write_lock_bh(&sk->sk_callback_lock);
 	sk->sk_user_data = NULL;
 	sk->sk_data_ready = l->saved_data_ready;
 	write_unlock_bh(&sk->sk_callback_lock);
 	cancel_work_sync(&l->accept_work);
 	/* Clients still in the accept queue are reset by the close. */
-	sock_release(l->sock);
-	kfree(l);
+	listener_free(l);
 }
 
-static void stage_abort(struct litepx_tcp_change *change)
+static void stage_abort(struct litepx_listener_change *change)
 {
 	struct litepx_listener *l, *tmp;
 
 	list_for_each_entry_safe(l, tmp, &change->created, staged) {
 		list_del(&l->staged);
-		sock_release(l->sock);
-		kfree(l);
+		listener_free(l);
 	}
 }
 
@@ -204,27 +221,33 @@ static void clear_marks(struct litepx_net *ln)
 		l->next_route = NULL;
 }
 
+static const char * const kind_names[] = {
+	[LITEPX_LISTENER_TCP] = "TCP",
+	[LITEPX_LISTENER_UDP] = "UDP",
+};
+
 static int stage_one(struct litepx_net *ln, struct litepx_route *route,
-		     const struct litepx_addr *addr, u16 port,
-		     struct litepx_tcp_change *change,
+		     const struct litepx_addr *addr, u16 port, u8 kind,
+		     struct litepx_listener_change *change,
 		     struct netlink_ext_ack *extack)
 {
 	struct litepx_listener *l;
 
-	l = listener_find(ln, addr, port);
+	l = listener_find(ln, addr, port, kind);
 	if (l) {
 		l->next_route = route;
 		return 0;
 	}
-	l = listener_create(ln, addr, port);
+	l = listener_create(ln, addr, port, kind);
 	if (IS_ERR(l)) {
 		/* A kernel without IPv6 still serves the IPv4 wildcard. */
 		if (PTR_ERR(l) == -EAFNOSUPPORT && route->listen_any)
 			return 0;
 		NL_SET_ERR_MSG_MOD(extack,
-				   "cannot listen on a route's TCP port (in use?)");
-		pr_warn_ratelimited("route %u: cannot listen on TCP port %u: %ld\n",
-				    route->id, port, PTR_ERR(l));
+				   "cannot listen on a route's port (in use?)");
+		pr_warn_ratelimited("route %u: cannot listen on %s port %u: %ld\n",
+				    route->id, kind_names[kind], port,
+				    PTR_ERR(l));
 		return PTR_ERR(l);
 	}
 	l->next_route = route;
@@ -233,7 +256,7 @@ static int stage_one(struct litepx_net *ln, struct litepx_route *route,
 }
 
 static int stage_route(struct litepx_net *ln, struct litepx_route *route,
-		       struct litepx_tcp_change *change,
+		       u8 kind, struct litepx_listener_change *change,
 		       struct netlink_ext_ack *extack)
 {
 	struct litepx_addr any4 = { .family = AF_INET };
@@ -243,13 +266,14 @@ static int stage_route(struct litepx_net *ln, struct litepx_route *route,
 
 	for (port = route->port_from; port <= route->port_to; port++) {
 		if (route->listen_any) {
-			err = stage_one(ln, route, &any4, port, change, extack);
-			if (!err)
-				err = stage_one(ln, route, &any6, port, change,
-						extack);
-		} else {
-			err = stage_one(ln, route, &route->listen, port, change,
+			err = stage_one(ln, route, &any4, port, kind, change,
 					extack);
+			if (!err)
+				err = stage_one(ln, route, &any6, port, kind,
+						change, extack);
+		} else {
+			err = stage_one(ln, route, &route->listen, port, kind,
+					change, extack);
 		}
 		if (err)
 			return err;
@@ -258,9 +282,26 @@ static int stage_route(struct litepx_net *ln, struct litepx_route *route,
 	return 0;
 }
 
-int litepx_tcp_prepare(struct litepx_net *ln, const struct litepx_config *cfg,
-		       struct litepx_tcp_change *change,
-		       struct netlink_ext_ack *extack)
+static int stage_route_protocols(struct litepx_net *ln,
+				 struct litepx_route *route,
+				 struct litepx_listener_change *change,
+				 struct netlink_ext_ack *extack)
+{
+	int err = 0;
+
+	if (route->protocols & LITEPX_PROTO_TCP)
+		err = stage_route(ln, route, LITEPX_LISTENER_TCP, change,
+				  extack);
+	if (!err && (route->protocols & LITEPX_PROTO_UDP))
+		err = stage_route(ln, route, LITEPX_LISTENER_UDP, change,
+				  extack);
+	return err;
+}
+
+int litepx_listeners_prepare(struct litepx_net *ln,
+			     const struct litepx_config *cfg,
+			     struct litepx_listener_change *change,
+			     struct netlink_ext_ack *extack)
 {
 	u32 i;
 	int err;
@@ -268,24 +309,24 @@ int litepx_tcp_prepare(struct litepx_net *ln, const struct litepx_config *cfg,
 	lockdep_assert_held(&ln->config_lock);
 	INIT_LIST_HEAD(&change->created);
 	for (i = 0; cfg && i < cfg->nroutes; i++) {
-		if (!(cfg->routes[i]->protocols & LITEPX_PROTO_TCP))
-			continue;
-		err = stage_route(ln, cfg->routes[i], change, extack);
+		err = stage_route_protocols(ln, cfg->routes[i], change, extack);
 		if (err) {
-			litepx_tcp_abort(ln, change);
+			litepx_listeners_abort(ln, change);
 			return err;
 		}
 	}
 	return 0;
 }
 
-void litepx_tcp_abort(struct litepx_net *ln, struct litepx_tcp_change *change)
+void litepx_listeners_abort(struct litepx_net *ln,
+			    struct litepx_listener_change *change)
 {
 	stage_abort(change);
 	clear_marks(ln);
 }
 
-void litepx_tcp_commit(struct litepx_net *ln, struct litepx_tcp_change *change)
+void litepx_listeners_commit(struct litepx_net *ln,
+			     struct litepx_listener_change *change)
 {
 	struct litepx_listener *l, *tmp;
 	struct hlist_node *next;
@@ -299,7 +340,7 @@ void litepx_tcp_commit(struct litepx_net *ln, struct litepx_tcp_change *change)
 			continue;
 		}
 		hash_del(&l->node);
-		ln->nlisteners--;
+		ln->nlisteners[l->kind]--;
 		listener_destroy(l);
 	}
 	list_for_each_entry_safe(l, tmp, &change->created, staged) {
@@ -307,13 +348,18 @@ void litepx_tcp_commit(struct litepx_net *ln, struct litepx_tcp_change *change)
 		rcu_assign_pointer(l->route, l->next_route);
 		l->next_route = NULL;
 		hash_add(ln->listeners, &l->node,
-			 listener_hash(&l->addr, l->port));
-		ln->nlisteners++;
+			 listener_hash(&l->addr, l->port, l->kind));
+		ln->nlisteners[l->kind]++;
 		listener_start(l);
 	}
 }
 
-u32 litepx_listener_count(struct litepx_net *ln)
+void litepx_listeners_net_init(struct litepx_net *ln)
 {
-	return READ_ONCE(ln->nlisteners);
+	hash_init(ln->listeners);
+}
+
+u32 litepx_listener_count(struct litepx_net *ln, enum litepx_listener_kind kind)
+{
+	return READ_ONCE(ln->nlisteners[kind]);
 }

@@ -14,6 +14,7 @@
 #include "netlink.h"
 #include "pernet.h"
 #include "tcp.h"
+#include "udp.h"
 
 static struct genl_family litepx_genl_family;
 
@@ -569,6 +570,9 @@ static int put_stats(struct sk_buff *skb, const struct litepx_route *route)
 	struct nlattr *nest;
 	int i;
 
+	/* The counters map onto the attributes in order. */
+	BUILD_BUG_ON(LITEPX_STATS_A_CONNS + __LITEPX_CNT_MAX !=
+		     LITEPX_STATS_A_SESSIONS_ACTIVE);
 	litepx_route_counters_sum(route, &sum);
 	nest = nla_nest_start(skb, LITEPX_ROUTE_A_STATS);
 	if (!nest)
@@ -580,6 +584,9 @@ static int put_stats(struct sk_buff *skb, const struct litepx_route *route)
 		if (nla_put_u64_64bit(skb, LITEPX_STATS_A_CONNS + i, sum.v[i],
 				      LITEPX_STATS_A_PAD))
 			goto err_cancel;
+	if (nla_put_u32(skb, LITEPX_STATS_A_SESSIONS_ACTIVE,
+			atomic_read(&route->stats->sessions_active)))
+		goto err_cancel;
 	nla_nest_end(skb, nest);
 	return 0;
 
@@ -691,7 +698,7 @@ static int put_conn(struct sk_buff *skb, const struct litepx_conn_info *info)
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, LITEPX_CONN_A_ROUTE_ID, info->route_id) ||
-	    nla_put_u8(skb, LITEPX_CONN_A_PROTOCOL, LITEPX_PROTO_TCP) ||
+	    nla_put_u8(skb, LITEPX_CONN_A_PROTOCOL, info->protocol) ||
 	    put_addr(skb, LITEPX_CONN_A_CLIENT, &info->client) ||
 	    nla_put_u16(skb, LITEPX_CONN_A_CLIENT_PORT, info->client_port) ||
 	    put_addr(skb, LITEPX_CONN_A_LOCAL, &info->local) ||
@@ -704,17 +711,26 @@ static int put_conn(struct sk_buff *skb, const struct litepx_conn_info *info)
 	    nla_put_u64_64bit(skb, LITEPX_CONN_A_BYTES_TO_TARGET,
 			      info->to_target, LITEPX_CONN_A_PAD) ||
 	    nla_put_u64_64bit(skb, LITEPX_CONN_A_BYTES_TO_CLIENT,
-			      info->to_client, LITEPX_CONN_A_PAD)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
+			      info->to_client, LITEPX_CONN_A_PAD))
+		goto err_cancel;
+	if (info->protocol == LITEPX_PROTO_UDP &&
+	    (nla_put_u64_64bit(skb, LITEPX_CONN_A_PACKETS_TO_TARGET,
+			       info->packets_to_target, LITEPX_CONN_A_PAD) ||
+	     nla_put_u64_64bit(skb, LITEPX_CONN_A_PACKETS_TO_CLIENT,
+			       info->packets_to_client, LITEPX_CONN_A_PAD)))
+		goto err_cancel;
 	nla_nest_end(skb, nest);
 	return 0;
+
+err_cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
 }
 
 struct conn_dump {
 	struct sk_buff *skb;
 	struct netlink_callback *cb;
+	bool full;
 };
 
 static int dump_one_conn(const struct litepx_conn_info *info, void *arg)
@@ -726,13 +742,17 @@ static int dump_one_conn(const struct litepx_conn_info *info, void *arg)
 			  d->cb->nlh->nlmsg_seq, &litepx_genl_family,
 			  NLM_F_MULTI, LITEPX_CMD_CONN_GET);
 	if (!hdr)
-		return -EMSGSIZE;
+		goto full;
 	if (put_conn(d->skb, info)) {
 		genlmsg_cancel(d->skb, hdr);
-		return -EMSGSIZE;
+		goto full;
 	}
 	genlmsg_end(d->skb, hdr);
 	return 0;
+
+full:
+	d->full = true;
+	return -EMSGSIZE;
 }
 
 /*
@@ -742,10 +762,13 @@ static int dump_one_conn(const struct litepx_conn_info *info, void *arg)
 static int litepx_nl_conn_get_dumpit(struct sk_buff *skb,
 				     struct netlink_callback *cb)
 {
+	struct litepx_net *ln = litepx_net(sock_net(skb->sk));
 	struct conn_dump d = { .skb = skb, .cb = cb };
 
-	cb->args[0] = litepx_conn_walk(litepx_net(sock_net(skb->sk)),
-				       cb->args[0], dump_one_conn, &d);
+	cb->args[0] = litepx_conn_walk(ln, cb->args[0], dump_one_conn, &d);
+	if (!d.full)
+		cb->args[1] = litepx_session_walk(ln, cb->args[1],
+						  dump_one_conn, &d);
 	return skb->len;
 }
 

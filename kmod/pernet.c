@@ -11,7 +11,9 @@
 #include "config.h"
 #include "pernet.h"
 #include "proc.h"
+#include "listener.h"
 #include "tcp.h"
+#include "udp.h"
 
 static unsigned int litepx_net_id __read_mostly;
 
@@ -36,9 +38,10 @@ static void log_replace(struct litepx_net *ln, const struct litepx_config *cfg,
 	if (READ_ONCE(ln->log_level) < LITEPX_LOG_INFO || (!cfg && !old))
 		return;
 	if (cfg)
-		pr_info("netns %u: configuration %u loaded: %u routes, %u TCP listeners\n",
+		pr_info("netns %u: configuration %u loaded: %u routes, %u TCP listeners, %u UDP sockets\n",
 			ln->net->ns.inum, cfg->generation, cfg->nroutes,
-			litepx_listener_count(ln));
+			litepx_listener_count(ln, LITEPX_LISTENER_TCP),
+			litepx_listener_count(ln, LITEPX_LISTENER_UDP));
 	else
 		pr_info("netns %u: configuration flushed\n", ln->net->ns.inum);
 }
@@ -51,14 +54,14 @@ static void log_replace(struct litepx_net *ln, const struct litepx_config *cfg,
 int litepx_net_replace_config(struct litepx_net *ln, struct litepx_config *cfg,
 			      struct netlink_ext_ack *extack)
 {
-	struct litepx_tcp_change change;
+	struct litepx_listener_change change;
 	struct litepx_config *old;
 	int err;
 
 	mutex_lock(&ln->config_lock);
 	old = rcu_dereference_protected(ln->config,
 					lockdep_is_held(&ln->config_lock));
-	err = litepx_tcp_prepare(ln, cfg, &change, extack);
+	err = litepx_listeners_prepare(ln, cfg, &change, extack);
 	if (err) {
 		mutex_unlock(&ln->config_lock);
 		litepx_config_free(cfg);
@@ -71,8 +74,9 @@ int litepx_net_replace_config(struct litepx_net *ln, struct litepx_config *cfg,
 	}
 	WRITE_ONCE(ln->log_level, cfg ? cfg->opts.log_level : LITEPX_LOG_INFO);
 	rcu_assign_pointer(ln->config, cfg);
-	litepx_tcp_commit(ln, &change);
+	litepx_listeners_commit(ln, &change);
 	drain_removed_routes(old);
+	litepx_udp_config_changed(ln);
 	log_replace(ln, cfg, old);
 	mutex_unlock(&ln->config_lock);
 	litepx_config_free_rcu(old);
@@ -82,13 +86,21 @@ int litepx_net_replace_config(struct litepx_net *ln, struct litepx_config *cfg,
 static int __net_init litepx_net_init(struct net *net)
 {
 	struct litepx_net *ln = litepx_net(net);
+	int err;
 
 	ln->net = net;
 	ln->log_level = LITEPX_LOG_INFO;
 	mutex_init(&ln->config_lock);
 	RCU_INIT_POINTER(ln->config, NULL);
+	litepx_listeners_net_init(ln);
 	litepx_tcp_net_init(ln);
-	return litepx_proc_net_init(ln);
+	err = litepx_udp_net_init(ln);
+	if (err)
+		return err;
+	err = litepx_proc_net_init(ln);
+	if (err)
+		litepx_udp_net_exit(ln);
+	return err;
 }
 
 static void __net_exit litepx_net_exit(struct net *net)
@@ -96,9 +108,10 @@ static void __net_exit litepx_net_exit(struct net *net)
 	struct litepx_net *ln = litepx_net(net);
 
 	litepx_proc_net_uninit(ln);
-	/* Closes every listener first, so no connection is accepted... */
+	/* Closes every listener first, so no client is taken in... */
 	litepx_net_replace_config(ln, NULL, NULL);
-	/* ...then resets the connections still open and waits for them. */
+	/* ...then ends the sessions and connections still open. */
+	litepx_udp_net_exit(ln);
 	litepx_tcp_net_exit(ln);
 }
 

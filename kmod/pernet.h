@@ -27,9 +27,12 @@ struct litepx_net {
 	u8 log_level;			/* of the config in force */
 	struct proc_dir_entry *proc_dir;
 
-	/* Listening sockets by (family, address, port); under config_lock. */
+	/*
+	 * Listening sockets by (protocol, family, address, port), counted
+	 * by enum litepx_listener_kind; under config_lock.
+	 */
 	DECLARE_HASHTABLE(listeners, 10);
-	u32 nlisteners;
+	u32 nlisteners[2];
 
 	/*
 	 * Protects conns, nconns, the per-source counts in sources and
@@ -43,6 +46,20 @@ struct litepx_net {
 	wait_queue_head_t conns_gone;
 	struct delayed_work gc_work;
 	atomic_t next_worker;
+
+	/*
+	 * Protects changes to the UDP session and source tables (readers
+	 * use RCU), nsessions, each source's session count, nsources and
+	 * udp_exiting. Datagrams insert sessions in softirq: take it with
+	 * BH off.
+	 */
+	spinlock_t sessions_lock;
+	struct hlist_head *sessions;
+	struct hlist_head *udp_sources;
+	u32 nsessions;
+	u32 nsources;
+	bool udp_exiting;
+	struct delayed_work udp_gc_work;
 };
 
 struct netlink_ext_ack;

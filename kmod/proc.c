@@ -10,7 +10,9 @@
 #include "config.h"
 #include "pernet.h"
 #include "proc.h"
+#include "listener.h"
 #include "tcp.h"
+#include "udp.h"
 
 static const char * const log_level_names[] = {
 	[LITEPX_LOG_ERROR] = "error",
@@ -94,7 +96,10 @@ static void show_counters(struct seq_file *seq,
 
 	litepx_route_counters_sum(route, &sum);
 	seq_printf(seq, " %d", atomic_read(&route->stats->active));
-	for (i = 0; i < __LITEPX_CNT_MAX; i++)
+	for (i = 0; i < LITEPX_CNT_SESSIONS; i++)
+		seq_printf(seq, " %llu", sum.v[i]);
+	seq_printf(seq, " %d", atomic_read(&route->stats->sessions_active));
+	for (; i < __LITEPX_CNT_MAX; i++)
 		seq_printf(seq, " %llu", sum.v[i]);
 }
 
@@ -131,7 +136,9 @@ static void show_route(struct seq_file *seq, const struct litepx_config *cfg,
 	"shutdown_ms description active conns bytes_to_target " \
 	"bytes_to_client refused_conn_limit refused_ip_limit " \
 	"connect_failures connect_timeouts idle_timeouts " \
-	"shutdown_timeouts resets\n"
+	"shutdown_timeouts resets sessions_active sessions " \
+	"packets_to_target packets_to_client refused_session_limit " \
+	"dropped_pps dropped_bps session_expiries dropped_other\n"
 
 /* The snapshot being walked, so every line of one read is consistent. */
 struct routes_iter {
@@ -201,6 +208,14 @@ static const char * const counter_names[__LITEPX_CNT_MAX] = {
 	[LITEPX_CNT_IDLE_TIMEOUTS] = "idle_timeouts",
 	[LITEPX_CNT_SHUTDOWN_TIMEOUTS] = "shutdown_timeouts",
 	[LITEPX_CNT_RESETS] = "resets",
+	[LITEPX_CNT_SESSIONS] = "sessions",
+	[LITEPX_CNT_PACKETS_TO_TARGET] = "packets_to_target",
+	[LITEPX_CNT_PACKETS_TO_CLIENT] = "packets_to_client",
+	[LITEPX_CNT_REFUSED_SESSION_LIMIT] = "refused_session_limit",
+	[LITEPX_CNT_DROPPED_PPS] = "dropped_pps",
+	[LITEPX_CNT_DROPPED_BPS] = "dropped_bps",
+	[LITEPX_CNT_SESSION_EXPIRIES] = "session_expiries",
+	[LITEPX_CNT_DROPPED_OTHER] = "dropped_other",
 };
 
 /* Totals of the routes in force, and the namespace's live objects. */
@@ -222,8 +237,12 @@ static int stats_show(struct seq_file *seq, void *v)
 	routes = cfg ? cfg->nroutes : 0;
 	rcu_read_unlock();
 	seq_printf(seq, "routes %u\n", routes);
-	seq_printf(seq, "tcp_listeners %u\n", litepx_listener_count(ln));
+	seq_printf(seq, "tcp_listeners %u\n",
+		   litepx_listener_count(ln, LITEPX_LISTENER_TCP));
 	seq_printf(seq, "tcp_connections %u\n", READ_ONCE(ln->nconns));
+	seq_printf(seq, "udp_listeners %u\n",
+		   litepx_listener_count(ln, LITEPX_LISTENER_UDP));
+	seq_printf(seq, "udp_sessions %u\n", litepx_session_count(ln));
 	for (j = 0; j < __LITEPX_CNT_MAX; j++)
 		seq_printf(seq, "%s %llu\n", counter_names[j], total.v[j]);
 	return 0;
@@ -248,13 +267,18 @@ static int show_conn(const struct litepx_conn_info *info, void *arg)
 {
 	struct seq_file *seq = arg;
 
-	seq_printf(seq, "%u tcp", info->route_id);
+	seq_printf(seq, "%u %s", info->route_id,
+		   protocols_names[info->protocol]);
 	show_endpoint(seq, &info->client, info->client_port);
 	show_endpoint(seq, &info->local, info->local_port);
 	show_endpoint(seq, &info->target, info->target_port);
-	seq_printf(seq, " %s %u %u %llu %llu\n", conn_state_names[info->state],
+	seq_printf(seq, " %s %u %u %llu %llu", conn_state_names[info->state],
 		   info->age_ms, info->idle_ms, info->to_target,
 		   info->to_client);
+	if (info->protocol == LITEPX_PROTO_UDP)
+		seq_printf(seq, " %llu %llu", info->packets_to_target,
+			   info->packets_to_client);
+	seq_putc(seq, '\n');
 	return 0;
 }
 
@@ -263,6 +287,14 @@ static int connections_show(struct seq_file *seq, void *v)
 	seq_puts(seq, "route proto client local target state age_ms idle_ms bytes_to_target bytes_to_client\n");
 	litepx_conn_walk(litepx_net(seq_file_single_net(seq)), 0, show_conn,
 			 seq);
+	return 0;
+}
+
+static int sessions_show(struct seq_file *seq, void *v)
+{
+	seq_puts(seq, "route proto client local target state age_ms idle_ms bytes_to_target bytes_to_client packets_to_target packets_to_client\n");
+	litepx_session_walk(litepx_net(seq_file_single_net(seq)), 0,
+			    show_conn, seq);
 	return 0;
 }
 
@@ -279,6 +311,8 @@ int litepx_proc_net_init(struct litepx_net *ln)
 			     sizeof(struct routes_iter)) ||
 	    !proc_create_net_single("connections", 0400, ln->proc_dir,
 				    connections_show, NULL) ||
+	    !proc_create_net_single("sessions", 0400, ln->proc_dir,
+				    sessions_show, NULL) ||
 	    !proc_create_net_single("stats", 0444, ln->proc_dir, stats_show,
 				    NULL)) {
 		proc_remove(ln->proc_dir);

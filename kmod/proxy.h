@@ -18,4 +18,19 @@ int litepx_proxy_header(char *buf, size_t len, u8 version,
 			const struct litepx_addr *src, u16 sport,
 			const struct litepx_addr *dst, u16 dport);
 
+/* v2 for UDP over IPv6 (16 + 36) is the longest datagram header. */
+#define LITEPX_PROXY_DGRAM_MAX 52
+#define LITEPX_SPP_HEADER_LEN 38
+
+/*
+ * The header put in front of every datagram to the target: PROXY v2 with
+ * the DGRAM transport, or Cloudflare's Simple Proxy Protocol. Returns its
+ * length, 0 for LITEPX_PROXY_NONE.
+ */
+int litepx_proxy_header_dgram(u8 *buf, size_t len, u8 version,
+			      const struct litepx_addr *src, u16 sport,
+			      const struct litepx_addr *dst, u16 dport);
+/* Targets behind SPP answer with the header too; litepx strips it. */
+bool litepx_spp_header_present(const u8 *data, size_t len);
+
 #endif /* LITEPX_PROXY_H */

@@ -19,22 +19,6 @@ struct netlink_ext_ack;
 struct seq_file;
 struct socket;
 
-/*
- * Applying a config is two-phase so that it is all or nothing: prepare
- * binds every new listener (and fails without side effects), commit
- * switches over and cannot fail. Both run under ln->config_lock.
- */
-struct litepx_tcp_change {
-	struct list_head created;
-};
-
-int litepx_tcp_prepare(struct litepx_net *ln, const struct litepx_config *cfg,
-		       struct litepx_tcp_change *change,
-		       struct netlink_ext_ack *extack);
-void litepx_tcp_abort(struct litepx_net *ln, struct litepx_tcp_change *change);
-void litepx_tcp_commit(struct litepx_net *ln,
-		       struct litepx_tcp_change *change);
-
 /* Listener to connection: a new client arrived on route. */
 void litepx_conn_accept(struct litepx_net *ln, struct litepx_route *route,
 			struct socket *client);
@@ -45,6 +29,7 @@ void litepx_tcp_net_exit(struct litepx_net *ln);
 /* A snapshot of one connection, for /proc and netlink dumps. */
 struct litepx_conn_info {
 	u32 route_id;
+	u8 protocol;			/* LITEPX_PROTO_TCP or _UDP */
 	u8 state;			/* enum litepx_conn_state */
 	struct litepx_addr client;
 	struct litepx_addr local;
@@ -56,6 +41,8 @@ struct litepx_conn_info {
 	u32 idle_ms;
 	u64 to_target;
 	u64 to_client;
+	u64 packets_to_target;		/* UDP only */
+	u64 packets_to_client;
 };
 
 /*
@@ -66,7 +53,6 @@ struct litepx_conn_info {
 u32 litepx_conn_walk(struct litepx_net *ln, u32 skip,
 		     int (*fn)(const struct litepx_conn_info *info, void *arg),
 		     void *arg);
-u32 litepx_listener_count(struct litepx_net *ln);
 
 int litepx_tcp_init(void);
 void litepx_tcp_uninit(void);

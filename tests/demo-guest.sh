@@ -11,6 +11,7 @@ show() {
 	"$@"
 }
 
+show modprobe -a udp_tunnel ip6_udp_tunnel
 show insmod ./litepx.ko
 show ./userspace/litepxctl load config/routes.yml
 show ./userspace/litepxctl show

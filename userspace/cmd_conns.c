@@ -51,18 +51,27 @@ static int print_conn(const struct lpx_conn *c, void *arg)
 	endpoint(&c->client, c->client_port, client, sizeof(client));
 	endpoint(&c->local, c->local_port, local, sizeof(local));
 	endpoint(&c->target, c->target_port, target, sizeof(target));
-	if (out->json)
-		printf("%s{\"route\":%" PRIu32 ",\"protocol\":\"%s\",\"client\":\"%s\",\"local\":\"%s\",\"target\":\"%s\",\"state\":\"%s\",\"age_ms\":%" PRIu32 ",\"idle_ms\":%" PRIu32 ",\"bytes_to_target\":%" PRIu64 ",\"bytes_to_client\":%" PRIu64 "}",
-		       out->count ? "," : "", c->route_id,
-		       c->protocol == LITEPX_PROTO_UDP ? "udp" : "tcp", client,
-		       local, target, state_name(c->state), c->age_ms,
+	bool udp = c->protocol == LITEPX_PROTO_UDP;
+
+	if (out->json) {
+		printf("%s{\"route\":%" PRIu32 ",\"protocol\":\"%s\",\"client\":\"%s\",\"local\":\"%s\",\"target\":\"%s\",\"state\":\"%s\",\"age_ms\":%" PRIu32 ",\"idle_ms\":%" PRIu32 ",\"bytes_to_target\":%" PRIu64 ",\"bytes_to_client\":%" PRIu64,
+		       out->count ? "," : "", c->route_id, udp ? "udp" : "tcp",
+		       client, local, target, state_name(c->state), c->age_ms,
 		       c->idle_ms, c->bytes_to_target, c->bytes_to_client);
-	else
-		printf("%-5" PRIu32 " %-3s %-40s %-40s %-40s %-10s %8" PRIu32 " %8" PRIu32 " %12" PRIu64 " %12" PRIu64 "\n",
-		       c->route_id,
-		       c->protocol == LITEPX_PROTO_UDP ? "udp" : "tcp", client,
-		       local, target, state_name(c->state), c->age_ms,
-		       c->idle_ms, c->bytes_to_target, c->bytes_to_client);
+		if (udp)
+			printf(",\"packets_to_target\":%" PRIu64 ",\"packets_to_client\":%" PRIu64,
+			       c->packets_to_target, c->packets_to_client);
+		printf("}");
+	} else {
+		printf("%-5" PRIu32 " %-3s %-40s %-40s %-40s %-10s %8" PRIu32 " %8" PRIu32 " %12" PRIu64 " %12" PRIu64,
+		       c->route_id, udp ? "udp" : "tcp", client, local, target,
+		       state_name(c->state), c->age_ms, c->idle_ms,
+		       c->bytes_to_target, c->bytes_to_client);
+		if (udp)
+			printf(" %10" PRIu64 " %10" PRIu64, c->packets_to_target,
+			       c->packets_to_client);
+		printf("\n");
+	}
 	out->count++;
 	return 0;
 }
@@ -83,9 +92,10 @@ int cmd_conns(int argc, char **argv)
 	if (out.json)
 		printf("[");
 	else
-		printf("%-5s %-3s %-40s %-40s %-40s %-10s %8s %8s %12s %12s\n",
+		printf("%-5s %-3s %-40s %-40s %-40s %-10s %8s %8s %12s %12s %10s %10s\n",
 		       "route", "pro", "client", "local", "target", "state",
-		       "age_ms", "idle_ms", "to_target", "to_client");
+		       "age_ms", "idle_ms", "to_target", "to_client",
+		       "pkts_to_t", "pkts_to_c");
 	err = lpx_nl_conn_dump(nl, print_conn, &out);
 	if (out.json)
 		printf("]\n");

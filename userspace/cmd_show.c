@@ -41,8 +41,9 @@ static void print_counters(const struct lpx_route_stats *stats, size_t n)
 
 	printf("\ncounters:\n");
 	for (i = 0; i < n; i++) {
-		printf("  route %" PRIu32 ": active %" PRIu32, stats[i].id,
-		       stats[i].active);
+		printf("  route %" PRIu32 ": active %" PRIu32
+		       " sessions_active %" PRIu32, stats[i].id,
+		       stats[i].active, stats[i].sessions_active);
 		for (j = 0; j < LPX_NCOUNTERS; j++)
 			printf(" %s %" PRIu64, lpx_counter_names[j],
 			       stats[i].counters[j]);
@@ -56,8 +57,10 @@ static void print_counters_json(const struct lpx_route_stats *stats, size_t n)
 
 	printf(",\"counters\":[");
 	for (i = 0; i < n; i++) {
-		printf("%s{\"route\":%" PRIu32 ",\"active\":%" PRIu32,
-		       i ? "," : "", stats[i].id, stats[i].active);
+		printf("%s{\"route\":%" PRIu32 ",\"active\":%" PRIu32
+		       ",\"sessions_active\":%" PRIu32,
+		       i ? "," : "", stats[i].id, stats[i].active,
+		       stats[i].sessions_active);
 		for (j = 0; j < LPX_NCOUNTERS; j++)
 			printf(",\"%s\":%" PRIu64, lpx_counter_names[j],
 			       stats[i].counters[j]);

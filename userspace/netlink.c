@@ -620,7 +620,9 @@ struct route_dump {
 const char *const lpx_counter_names[LPX_NCOUNTERS] = {
 	"conns", "bytes_to_target", "bytes_to_client", "refused_conn_limit",
 	"refused_ip_limit", "connect_failures", "connect_timeouts",
-	"idle_timeouts", "shutdown_timeouts", "resets",
+	"idle_timeouts", "shutdown_timeouts", "resets", "sessions",
+	"packets_to_target", "packets_to_client", "refused_session_limit",
+	"dropped_pps", "dropped_bps", "session_expiries", "dropped_other",
 };
 
 static int parse_stats(struct nlattr *route, struct lpx_route_stats *st)
@@ -635,8 +637,12 @@ static int parse_stats(struct nlattr *route, struct lpx_route_stats *st)
 		type = nla_type(attr);
 		if (type == LITEPX_STATS_A_ACTIVE && nla_len(attr) == 4)
 			st->active = nla_get_u32(attr);
+		else if (type == LITEPX_STATS_A_SESSIONS_ACTIVE &&
+			 nla_len(attr) == 4)
+			st->sessions_active = nla_get_u32(attr);
 		else if (type >= LITEPX_STATS_A_CONNS &&
-			 type <= LITEPX_STATS_A_MAX && nla_len(attr) == 8)
+			 type < LITEPX_STATS_A_CONNS + LPX_NCOUNTERS &&
+			 nla_len(attr) == 8)
 			st->counters[type - LITEPX_STATS_A_CONNS] =
 				nla_get_u64(attr);
 	}
@@ -739,6 +745,8 @@ static struct nla_policy conn_policy[LITEPX_CONN_A_MAX + 1] = {
 	[LITEPX_CONN_A_IDLE_MS] = { .type = NLA_U32 },
 	[LITEPX_CONN_A_BYTES_TO_TARGET] = { .type = NLA_U64 },
 	[LITEPX_CONN_A_BYTES_TO_CLIENT] = { .type = NLA_U64 },
+	[LITEPX_CONN_A_PACKETS_TO_TARGET] = { .type = NLA_U64 },
+	[LITEPX_CONN_A_PACKETS_TO_CLIENT] = { .type = NLA_U64 },
 };
 
 static const int conn_required[] = {
@@ -774,6 +782,10 @@ static int parse_conn(struct nlattr *nest, struct lpx_conn *c)
 	c->idle_ms = nla_get_u32(tb[LITEPX_CONN_A_IDLE_MS]);
 	c->bytes_to_target = nla_get_u64(tb[LITEPX_CONN_A_BYTES_TO_TARGET]);
 	c->bytes_to_client = nla_get_u64(tb[LITEPX_CONN_A_BYTES_TO_CLIENT]);
+	c->packets_to_target = tb[LITEPX_CONN_A_PACKETS_TO_TARGET] ?
+		nla_get_u64(tb[LITEPX_CONN_A_PACKETS_TO_TARGET]) : 0;
+	c->packets_to_client = tb[LITEPX_CONN_A_PACKETS_TO_CLIENT] ?
+		nla_get_u64(tb[LITEPX_CONN_A_PACKETS_TO_CLIENT]) : 0;
 	return 0;
 }
 

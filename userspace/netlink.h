@@ -52,12 +52,13 @@ struct lpx_kernel_state {
 
 int lpx_nl_config_get(struct lpx_nl *nl, struct lpx_kernel_state *state);
 
-/* A route's counters, in the order of LITEPX_STATS_A_CONNS onwards. */
-#define LPX_NCOUNTERS (LITEPX_STATS_A_MAX - LITEPX_STATS_A_CONNS + 1)
+/* A route's u64 counters, LITEPX_STATS_A_CONNS to _DROPPED_OTHER. */
+#define LPX_NCOUNTERS (LITEPX_STATS_A_DROPPED_OTHER - LITEPX_STATS_A_CONNS + 1)
 
 struct lpx_route_stats {
 	uint32_t id;
-	uint32_t active;
+	uint32_t active;		/* TCP connections */
+	uint32_t sessions_active;	/* UDP sessions */
 	uint64_t counters[LPX_NCOUNTERS];
 };
 
@@ -81,6 +82,7 @@ struct lpx_conn {
 	uint16_t client_port, local_port, target_port;
 	uint32_t age_ms, idle_ms;
 	uint64_t bytes_to_target, bytes_to_client;
+	uint64_t packets_to_target, packets_to_client;	/* UDP only */
 };
 
 int lpx_nl_conn_dump(struct lpx_nl *nl,

@@ -6,6 +6,8 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/kernel/lib.sh
 
+# insmod does not load dependencies as modprobe does.
+check "load the UDP tunnel modules" sh -c 'modprobe udp_tunnel && modprobe ip6_udp_tunnel'
 check "insmod litepx.ko" insmod ./litepx.ko
 check "/proc/litepx exists" test -r /proc/litepx/config
 

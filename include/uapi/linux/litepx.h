@@ -60,9 +60,10 @@
  *
  *    Dumps add to each route:
  *       LITEPX_ROUTE_A_STATS: NLA_NESTED
- *          LITEPX_STATS_A_ACTIVE: NLA_U32, open connections
- *          LITEPX_STATS_A_CONNS ... LITEPX_STATS_A_RESETS: NLA_U64 totals
- *                                  since the route was first loaded
+ *          LITEPX_STATS_A_ACTIVE: NLA_U32, open TCP connections
+ *          LITEPX_STATS_A_CONNS ... LITEPX_STATS_A_DROPPED_OTHER: NLA_U64
+ *                                  totals since the route was first loaded
+ *          LITEPX_STATS_A_SESSIONS_ACTIVE: NLA_U32, live UDP sessions
  *
  * LITEPX_CMD_FLUSH: no attributes. Removes the whole configuration.
  *
@@ -76,6 +77,8 @@
  *       LITEPX_CONN_A_STATE: NLA_U8, enum litepx_conn_state
  *       LITEPX_CONN_A_AGE_MS, LITEPX_CONN_A_IDLE_MS: NLA_U32
  *       LITEPX_CONN_A_BYTES_TO_TARGET, _TO_CLIENT: NLA_U64
+ *       LITEPX_CONN_A_PACKETS_TO_TARGET, _TO_CLIENT: NLA_U64, UDP only
+ *    TCP connections come first, then UDP sessions.
  */
 #ifndef _UAPI_LINUX_LITEPX_H
 #define _UAPI_LINUX_LITEPX_H
@@ -170,6 +173,15 @@ enum litepx_stats_attr {
 	LITEPX_STATS_A_IDLE_TIMEOUTS,
 	LITEPX_STATS_A_SHUTDOWN_TIMEOUTS,
 	LITEPX_STATS_A_RESETS,
+	LITEPX_STATS_A_SESSIONS,
+	LITEPX_STATS_A_PACKETS_TO_TARGET,
+	LITEPX_STATS_A_PACKETS_TO_CLIENT,
+	LITEPX_STATS_A_REFUSED_SESSION_LIMIT,
+	LITEPX_STATS_A_DROPPED_PPS,
+	LITEPX_STATS_A_DROPPED_BPS,
+	LITEPX_STATS_A_SESSION_EXPIRIES,
+	LITEPX_STATS_A_DROPPED_OTHER,
+	LITEPX_STATS_A_SESSIONS_ACTIVE,
 
 	__LITEPX_STATS_A_MAX,
 	LITEPX_STATS_A_MAX = __LITEPX_STATS_A_MAX - 1
@@ -191,6 +203,8 @@ enum litepx_conn_attr {
 	LITEPX_CONN_A_IDLE_MS,
 	LITEPX_CONN_A_BYTES_TO_TARGET,
 	LITEPX_CONN_A_BYTES_TO_CLIENT,
+	LITEPX_CONN_A_PACKETS_TO_TARGET,
+	LITEPX_CONN_A_PACKETS_TO_CLIENT,
 
 	__LITEPX_CONN_A_MAX,
 	LITEPX_CONN_A_MAX = __LITEPX_CONN_A_MAX - 1

@@ -1,0 +1,923 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * UDP sessions, forwarded entirely in softirq.
+ *
+ * Every UDP listener socket has an encap_rcv hook (as VXLAN and WireGuard
+ * use): a client's datagram never reaches a socket queue. The hook finds
+ * the client's session, charges the source's token buckets, strips the
+ * UDP header and sends the same skb on to the target with
+ * udp_tunnel_xmit_skb(). Each session owns a UDP socket connected to the
+ * target, hooked the same way, so the target's replies arrive in softirq
+ * too and leave for the client from the address and port it wrote to.
+ *
+ * Opening the session's socket needs process context, so a client's
+ * first datagrams wait in the session (a few, briefly) while its setup
+ * work runs. Sessions are found under RCU; a GC work expires idle ones and
+ * those of removed routes, and frees them after a grace period.
+ */
+#include <linux/jhash.h>
+#include <linux/jiffies.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/net.h>
+#include <linux/slab.h>
+#include <linux/skbuff.h>
+#include <linux/udp.h>
+#include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
+#include <net/route.h>
+#include <net/sock.h>
+#include <net/udp.h>
+#include <net/udp_tunnel.h>
+
+#include "config.h"
+#include "listener.h"
+#include "pernet.h"
+#include "proxy.h"
+#include "socket.h"
+#include "udp.h"
+
+#define SESSION_BUCKETS		4096
+#define SOURCE_BUCKETS		1024
+/* Datagrams a session holds while its socket is being opened. */
+#define PARK_MAX		32
+#define GC_INTERVAL		(HZ / 4)
+/* How far ahead of its rate a source may get: the bucket's depth. */
+#define BUCKET_BURST_NS		(NSEC_PER_SEC / 10)
+
+enum session_state {
+	SESSION_PENDING,	/* socket being opened; datagrams parked */
+	SESSION_READY,
+	SESSION_FAILED,		/* no target could be reached; GC ends it */
+};
+
+enum drop_reason {
+	PASS,
+	DROP_PPS,
+	DROP_BPS,
+};
+
+/*
+ * One source address or IPv6 prefix: its packet and byte buckets, kept as
+ * the theoretical arrival time of the next datagram (GCRA), in ns.
+ */
+struct udp_source {
+	struct hlist_node node;		/* in ln->udp_sources */
+	struct list_head dead;		/* in a GC batch */
+	struct litepx_addr key;
+	spinlock_t lock;		/* protects pps_tat and bps_tat */
+	u64 pps_tat;
+	u64 bps_tat;
+	u32 sessions;			/* under ln->sessions_lock */
+};
+
+struct session_key {
+	struct litepx_addr client;
+	struct litepx_addr local;	/* where the client sent to */
+	__be16 client_port;
+	__be16 local_port;
+};
+
+struct litepx_session {
+	struct hlist_node node;		/* in ln->sessions */
+	struct list_head dead;		/* in a GC batch */
+	struct litepx_net *ln;
+	struct litepx_route *route;	/* reference held */
+	struct udp_source *source;	/* lives while sessions use it */
+	struct session_key key;
+	/* Socket connected to the target; set before state is READY. */
+	struct socket *sock;
+	struct litepx_addr out_addr;	/* sock's own address and port */
+	__be16 out_port;
+	__be16 target_port;
+	struct litepx_addr target;
+	struct work_struct setup_work;
+	/* Datagrams waiting for setup; its lock also guards state changes. */
+	struct sk_buff_head parked;
+	int state;			/* enum session_state */
+	unsigned long started;
+	unsigned long last_active;
+	atomic64_t to_target;
+	atomic64_t to_client;
+	atomic64_t packets_to_target;
+	atomic64_t packets_to_client;
+	u8 header_len;
+	u8 header[LITEPX_PROXY_DGRAM_MAX];
+};
+
+static u32 hash_seed __read_mostly;
+
+static u32 addr_hash(const struct litepx_addr *addr)
+{
+	if (addr->family == AF_INET)
+		return (__force u32)addr->v4;
+	return ipv6_addr_hash(&addr->v6);
+}
+
+static u32 session_hash(const struct session_key *key)
+{
+	u32 ports = (__force u32)key->client_port << 16 |
+		    (__force u16)key->local_port;
+
+	return jhash_3words(addr_hash(&key->client), addr_hash(&key->local),
+			    ports, hash_seed) & (SESSION_BUCKETS - 1);
+}
+
+static bool session_key_equal(const struct session_key *a,
+			      const struct session_key *b)
+{
+	return a->client_port == b->client_port &&
+	       a->local_port == b->local_port &&
+	       litepx_addr_equal(&a->client, &b->client) &&
+	       litepx_addr_equal(&a->local, &b->local);
+}
+
+/* The addresses and ports of a received datagram; skb->data is its UDP header. */
+static void skb_session_key(const struct sk_buff *skb, struct session_key *key)
+{
+	const struct udphdr *uh = udp_hdr(skb);
+
+	memset(key, 0, sizeof(*key));
+	if (ip_hdr(skb)->version == 4) {
+		key->client.family = AF_INET;
+		key->client.v4 = ip_hdr(skb)->saddr;
+		key->local.family = AF_INET;
+		key->local.v4 = ip_hdr(skb)->daddr;
+	} else {
+		key->client.family = AF_INET6;
+		key->client.v6 = ipv6_hdr(skb)->saddr;
+		key->local.family = AF_INET6;
+		key->local.v6 = ipv6_hdr(skb)->daddr;
+	}
+	key->client_port = uh->source;
+	key->local_port = uh->dest;
+}
+
+static struct litepx_session *session_lookup(struct litepx_net *ln,
+					     const struct session_key *key)
+{
+	struct litepx_session *s;
+
+	hlist_for_each_entry_rcu(s, &ln->sessions[session_hash(key)], node)
+		if (session_key_equal(&s->key, key))
+			return s;
+	return NULL;
+}
+
+static int session_state(const struct litepx_session *s)
+{
+	/* Pairs with the release in session_setup(): READY shows sock. */
+	return smp_load_acquire(&s->state);
+}
+
+static void touch(unsigned long *stamp)
+{
+	unsigned long now = jiffies;
+
+	if (READ_ONCE(*stamp) != now)
+		WRITE_ONCE(*stamp, now);
+}
+
+/* ------------------------------------------------------------ sending */
+
+/*
+ * Makes a received skb ready to leave again as a new datagram: room for
+ * the headers, the optional PROXY header in front of the payload, and
+ * none of the receive path's state (route, conntrack, timestamp, checksum).
+ */
+static int skb_prepare_xmit(struct sk_buff *skb, unsigned int headroom,
+			    const u8 *header, unsigned int header_len)
+{
+	if (skb_cow_head(skb, headroom + header_len))
+		return -ENOMEM;
+	if (header_len)
+		memcpy(__skb_push(skb, header_len), header, header_len);
+	skb_scrub_packet(skb, true);
+	/* iptunnel_xmit() counts on skb->dev as its own tunnel device. */
+	skb->dev = NULL;
+	skb->encapsulation = 0;
+	skb->ip_summed = CHECKSUM_NONE;
+	return 0;
+}
+
+static int xmit4(struct net *net, struct sk_buff *skb,
+		 const struct litepx_addr *src, __be16 sport,
+		 const struct litepx_addr *dst, __be16 dport,
+		 const u8 *header, unsigned int header_len)
+{
+	struct flowi4 fl4;
+	struct rtable *rt;
+	int err;
+
+	memset(&fl4, 0, sizeof(fl4));
+	fl4.flowi4_proto = IPPROTO_UDP;
+	fl4.daddr = dst->v4;
+	fl4.saddr = src->v4;
+	fl4.fl4_dport = dport;
+	fl4.fl4_sport = sport;
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	err = skb_prepare_xmit(skb, LL_RESERVED_SPACE(rt->dst.dev) +
+			       rt->dst.header_len + sizeof(struct iphdr) +
+			       sizeof(struct udphdr), header, header_len);
+	if (err) {
+		ip_rt_put(rt);
+		return err;
+	}
+	/* DF clear: a datagram larger than the path MTU is fragmented. */
+	litepx_udp_tunnel_xmit_skb(rt, NULL, skb, fl4.saddr, fl4.daddr, 0,
+				   ip4_dst_hoplimit(&rt->dst), 0, sport, dport,
+				   false, false);
+	return 0;
+}
+
+static int xmit6(struct net *net, struct sk_buff *skb,
+		 const struct litepx_addr *src, __be16 sport,
+		 const struct litepx_addr *dst, __be16 dport,
+		 const u8 *header, unsigned int header_len)
+{
+	struct dst_entry *route;
+	struct flowi6 fl6;
+	int err;
+
+	memset(&fl6, 0, sizeof(fl6));
+	fl6.flowi6_proto = IPPROTO_UDP;
+	fl6.daddr = dst->v6;
+	fl6.saddr = src->v6;
+	fl6.fl6_dport = dport;
+	fl6.fl6_sport = sport;
+	route = ip6_dst_lookup_flow(net, NULL, &fl6, NULL);
+	if (IS_ERR(route))
+		return PTR_ERR(route);
+	err = skb_prepare_xmit(skb, LL_RESERVED_SPACE(route->dev) +
+			       route->header_len + sizeof(struct ipv6hdr) +
+			       sizeof(struct udphdr), header, header_len);
+	if (err) {
+		dst_release(route);
+		return err;
+	}
+	/* As for IPv4: fragment what is larger than the path MTU. */
+	skb->ignore_df = 1;
+	litepx_udp_tunnel6_xmit_skb(route, NULL, skb, NULL, &fl6.saddr,
+				    &fl6.daddr, 0, ip6_dst_hoplimit(route), 0,
+				    sport, dport, false);
+	return 0;
+}
+
+/*
+ * Sends skb, whose data is the payload, as a datagram from src to dst.
+ * Consumes skb whatever happens.
+ */
+static int udp_xmit(struct net *net, struct sk_buff *skb,
+		    const struct litepx_addr *src, __be16 sport,
+		    const struct litepx_addr *dst, __be16 dport,
+		    const u8 *header, unsigned int header_len)
+{
+	int err;
+
+	if (dst->family == AF_INET)
+		err = xmit4(net, skb, src, sport, dst, dport, header,
+			    header_len);
+	else
+		err = xmit6(net, skb, src, sport, dst, dport, header,
+			    header_len);
+	if (err)
+		kfree_skb(skb);
+	return err;
+}
+
+/* skb->data is the client's UDP header. Consumes skb. */
+static void forward_to_target(struct litepx_session *s, struct sk_buff *skb)
+{
+	unsigned int len = skb->len - sizeof(struct udphdr);
+	struct litepx_route *route = s->route;
+
+	__skb_pull(skb, sizeof(struct udphdr));
+	if (udp_xmit(s->ln->net, skb, &s->out_addr, s->out_port, &s->target,
+		     s->target_port, s->header, s->header_len)) {
+		litepx_route_count(route, LITEPX_CNT_DROPPED_OTHER, 1);
+		return;
+	}
+	atomic64_add(len, &s->to_target);
+	atomic64_inc(&s->packets_to_target);
+	litepx_route_count(route, LITEPX_CNT_BYTES_TO_TARGET, len);
+	litepx_route_count(route, LITEPX_CNT_PACKETS_TO_TARGET, 1);
+}
+
+/* ---------------------------------------------------------- the target */
+
+/* encap_rcv of a session's socket: a reply from the target. */
+static int target_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct litepx_session *s = rcu_dereference_sk_user_data(sk);
+	struct litepx_route *route;
+	unsigned int len;
+
+	if (!s)
+		goto drop;
+	route = s->route;
+	__skb_pull(skb, sizeof(struct udphdr));
+	if (route->proxy_protocol == LITEPX_PROXY_SPP &&
+	    pskb_may_pull(skb, LITEPX_SPP_HEADER_LEN) &&
+	    litepx_spp_header_present(skb->data, skb->len))
+		__skb_pull(skb, LITEPX_SPP_HEADER_LEN);
+	len = skb->len;
+	touch(&s->last_active);
+	if (udp_xmit(s->ln->net, skb, &s->key.local, s->key.local_port,
+		     &s->key.client, s->key.client_port, NULL, 0)) {
+		litepx_route_count(route, LITEPX_CNT_DROPPED_OTHER, 1);
+		return 0;
+	}
+	atomic64_add(len, &s->to_client);
+	atomic64_inc(&s->packets_to_client);
+	litepx_route_count(route, LITEPX_CNT_BYTES_TO_CLIENT, len);
+	litepx_route_count(route, LITEPX_CNT_PACKETS_TO_CLIENT, 1);
+	return 0;
+
+drop:
+	kfree_skb(skb);
+	return 0;
+}
+
+static int session_open_socket(struct litepx_session *s, struct socket **sockp)
+{
+	const struct litepx_route *route = s->route;
+	struct sockaddr_storage ss;
+	struct socket *sock;
+	int err = -EHOSTUNREACH;
+	u32 i;
+	int len;
+
+	for (i = 0; i < route->ndests; i++) {
+		err = sock_create_kern(s->ln->net, route->dests[i].family,
+				       SOCK_DGRAM, IPPROTO_UDP, &sock);
+		if (err)
+			continue;
+		len = litepx_sockaddr_fill(&ss, &route->dests[i],
+					   ntohs(s->target_port));
+		err = litepx_kernel_connect(sock, &ss, len);
+		if (!err) {
+			s->target = route->dests[i];
+			*sockp = sock;
+			return 0;
+		}
+		sock_release(sock);
+	}
+	return err;
+}
+
+static void session_hook_socket(struct litepx_session *s, struct socket *sock)
+{
+	struct udp_tunnel_sock_cfg cfg = {
+		.sk_user_data = s,
+		.encap_type = 1,
+		.encap_rcv = target_rcv,
+	};
+	u16 port;
+
+	litepx_sock_local(sock->sk, &s->out_addr, &port);
+	s->out_port = htons(port);
+	s->sock = sock;
+	litepx_setup_udp_tunnel_sock(s->ln->net, sock, &cfg);
+}
+
+static void session_setup(struct work_struct *work)
+{
+	struct litepx_session *s = container_of(work, struct litepx_session,
+						setup_work);
+	struct litepx_route *route = s->route;
+	struct socket *sock = NULL;
+	struct sk_buff *skb;
+	int err;
+
+	err = session_open_socket(s, &sock);
+	if (err)
+		litepx_log_conn(s->ln, LITEPX_LOG_INFO,
+				"route %u: no target reachable for a UDP client: %d\n",
+				route->id, err);
+	else
+		session_hook_socket(s, sock);
+	/* Parked datagrams leave before any that arrive once READY shows. */
+	spin_lock_bh(&s->parked.lock);
+	while ((skb = __skb_dequeue(&s->parked))) {
+		if (err) {
+			litepx_route_count(route, LITEPX_CNT_DROPPED_OTHER, 1);
+			kfree_skb(skb);
+		} else {
+			forward_to_target(s, skb);
+		}
+	}
+	/* Publishes sock, out_addr and target with READY. */
+	smp_store_release(&s->state, err ? SESSION_FAILED : SESSION_READY);
+	spin_unlock_bh(&s->parked.lock);
+}
+
+/* ---------------------------------------------------------- the client */
+
+static enum drop_reason source_charge(struct udp_source *src, unsigned int len,
+				      u32 pps, u64 bps)
+{
+	u64 now, pps_tat = 0, bps_tat = 0;
+	enum drop_reason verdict = PASS;
+
+	if (!pps && !bps)
+		return PASS;
+	now = ktime_get_ns();
+	spin_lock_bh(&src->lock);
+	if (pps) {
+		pps_tat = max(src->pps_tat, now);
+		if (pps_tat > now + BUCKET_BURST_NS)
+			verdict = DROP_PPS;
+	}
+	if (bps && verdict == PASS) {
+		bps_tat = max(src->bps_tat, now);
+		if (bps_tat > now + BUCKET_BURST_NS)
+			verdict = DROP_BPS;
+	}
+	if (verdict == PASS) {
+		if (pps)
+			src->pps_tat = pps_tat + div_u64(NSEC_PER_SEC, pps);
+		if (bps)
+			src->bps_tat = bps_tat +
+				       div64_u64((u64)len * NSEC_PER_SEC, bps);
+	}
+	spin_unlock_bh(&src->lock);
+	return verdict;
+}
+
+static void source_key(struct litepx_addr *key, const struct litepx_addr *addr,
+		       u8 ipv6_prefix)
+{
+	*key = *addr;
+	if (addr->family == AF_INET6)
+		ipv6_addr_prefix(&key->v6, &addr->v6, ipv6_prefix);
+}
+
+static struct udp_source *source_lookup(struct litepx_net *ln,
+					const struct litepx_addr *key)
+{
+	struct udp_source *src;
+
+	hlist_for_each_entry_rcu(src, &ln->udp_sources[addr_hash(key) &
+						       (SOURCE_BUCKETS - 1)],
+				 node)
+		if (litepx_addr_equal(&src->key, key))
+			return src;
+	return NULL;
+}
+
+/* Finds or adds the source entry of key; under ln->sessions_lock. */
+static struct udp_source *source_get_locked(struct litepx_net *ln,
+					    const struct litepx_addr *key)
+{
+	struct udp_source *src = source_lookup(ln, key);
+
+	if (src)
+		return src;
+	src = kzalloc(sizeof(*src), GFP_ATOMIC);
+	if (!src)
+		return NULL;
+	src->key = *key;
+	spin_lock_init(&src->lock);
+	ln->nsources++;
+	hlist_add_head_rcu(&src->node,
+			   &ln->udp_sources[addr_hash(key) &
+					    (SOURCE_BUCKETS - 1)]);
+	return src;
+}
+
+static void gc_arm(struct litepx_net *ln)
+{
+	queue_delayed_work(litepx_wq, &ln->udp_gc_work, GC_INTERVAL);
+}
+
+static struct litepx_session *session_alloc(struct litepx_net *ln,
+					    struct litepx_route *route,
+					    const struct session_key *key)
+{
+	u16 local_port = ntohs(key->local_port);
+	struct litepx_session *s;
+	int len;
+
+	s = kzalloc(sizeof(*s), GFP_ATOMIC);
+	if (!s)
+		return NULL;
+	s->ln = ln;
+	s->route = route;
+	s->key = *key;
+	s->target = route->dests[0];
+	s->target_port = htons(route->dest_port +
+			       (local_port - route->port_from));
+	INIT_WORK(&s->setup_work, session_setup);
+	skb_queue_head_init(&s->parked);
+	s->state = SESSION_PENDING;
+	s->started = jiffies;
+	s->last_active = s->started;
+	len = litepx_proxy_header_dgram(s->header, sizeof(s->header),
+					route->proxy_protocol, &key->client,
+					ntohs(key->client_port), &key->local,
+					local_port);
+	s->header_len = len > 0 ? len : 0;
+	return s;
+}
+
+struct session_limits {
+	u32 sessions;
+	u32 pps;
+	u64 bps;
+	u8 ipv6_prefix;
+};
+
+/*
+ * Adds a session for key unless the table is full. Returns the session
+ * now in the table for key (another CPU may have added it first), or NULL
+ * when the datagram is to be dropped (counted here).
+ */
+static struct litepx_session *session_create(struct litepx_net *ln,
+					     struct litepx_route *route,
+					     const struct session_key *key,
+					     const struct session_limits *lim)
+{
+	struct litepx_session *s, *found;
+	struct litepx_addr skey;
+
+	s = session_alloc(ln, route, key);
+	if (!s) {
+		litepx_route_count(route, LITEPX_CNT_DROPPED_OTHER, 1);
+		return NULL;
+	}
+	source_key(&skey, &key->client, lim->ipv6_prefix);
+	spin_lock_bh(&ln->sessions_lock);
+	found = session_lookup(ln, key);
+	if (found || ln->udp_exiting)
+		goto out_unlock;
+	if (lim->sessions && ln->nsessions >= lim->sessions) {
+		litepx_route_count(route, LITEPX_CNT_REFUSED_SESSION_LIMIT, 1);
+		goto out_unlock;
+	}
+	s->source = source_get_locked(ln, &skey);
+	if (!s->source || !refcount_inc_not_zero(&route->refs)) {
+		litepx_route_count(route, LITEPX_CNT_DROPPED_OTHER, 1);
+		goto out_unlock;
+	}
+	s->source->sessions++;
+	ln->nsessions++;
+	hlist_add_head_rcu(&s->node, &ln->sessions[session_hash(key)]);
+	gc_arm(ln);
+	spin_unlock_bh(&ln->sessions_lock);
+
+	atomic_inc(&route->stats->sessions_active);
+	litepx_route_count(route, LITEPX_CNT_SESSIONS, 1);
+	queue_work(litepx_wq, &s->setup_work);
+	return s;
+
+out_unlock:
+	spin_unlock_bh(&ln->sessions_lock);
+	kfree(s);
+	return found;
+}
+
+static bool session_limits(struct litepx_net *ln, struct session_limits *lim)
+{
+	const struct litepx_config *cfg = rcu_dereference(ln->config);
+
+	if (!cfg)
+		return false;
+	lim->sessions = cfg->opts.udp_session_limit;
+	lim->pps = cfg->opts.udp_pps_ip_limit;
+	lim->bps = cfg->opts.udp_bps_ip_limit;
+	lim->ipv6_prefix = cfg->opts.ipv6_prefix;
+	return true;
+}
+
+/* Charges the source, then forwards or parks skb. Consumes skb. */
+static void session_from_client(struct litepx_session *s, struct sk_buff *skb,
+				const struct session_limits *lim)
+{
+	unsigned int len = skb->len - sizeof(struct udphdr);
+	struct litepx_route *route = s->route;
+	bool parked = false;
+
+	switch (source_charge(s->source, len, lim->pps, lim->bps)) {
+	case DROP_PPS:
+		litepx_route_count(route, LITEPX_CNT_DROPPED_PPS, 1);
+		goto drop;
+	case DROP_BPS:
+		litepx_route_count(route, LITEPX_CNT_DROPPED_BPS, 1);
+		goto drop;
+	case PASS:
+		break;
+	}
+	touch(&s->last_active);
+	if (likely(session_state(s) == SESSION_READY)) {
+		forward_to_target(s, skb);
+		return;
+	}
+	spin_lock_bh(&s->parked.lock);
+	if (s->state == SESSION_PENDING &&
+	    skb_queue_len(&s->parked) < PARK_MAX) {
+		__skb_queue_tail(&s->parked, skb);
+		parked = true;
+	}
+	spin_unlock_bh(&s->parked.lock);
+	if (parked)
+		return;
+	if (session_state(s) == SESSION_READY) {
+		forward_to_target(s, skb);
+		return;
+	}
+	litepx_route_count(route, LITEPX_CNT_DROPPED_OTHER, 1);
+drop:
+	kfree_skb(skb);
+}
+
+/* encap_rcv of a listener's socket: a datagram from a client. */
+static int client_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct litepx_listener *l = rcu_dereference_sk_user_data(sk);
+	struct session_limits lim;
+	struct litepx_route *route;
+	struct litepx_session *s;
+	struct session_key key;
+
+	/* Broadcast and multicast cannot be answered from their address. */
+	if (!l || skb->pkt_type != PACKET_HOST)
+		goto drop;
+	route = rcu_dereference(l->route);
+	if (!route || !session_limits(l->ln, &lim))
+		goto drop;
+	skb_session_key(skb, &key);
+	s = session_lookup(l->ln, &key);
+	/* A session of a route a reload removed is about to end. */
+	if (s && READ_ONCE(s->route->drain_start))
+		goto drop;
+	if (!s)
+		s = session_create(l->ln, route, &key, &lim);
+	if (!s)
+		goto drop;
+	session_from_client(s, skb, &lim);
+	return 0;
+
+drop:
+	kfree_skb(skb);
+	return 0;
+}
+
+void litepx_udp_listener_hook(struct litepx_listener *l)
+{
+	struct udp_tunnel_sock_cfg cfg = {
+		.sk_user_data = l,
+		.encap_type = 1,
+		.encap_rcv = client_rcv,
+	};
+
+	litepx_setup_udp_tunnel_sock(l->ln->net, l->sock, &cfg);
+}
+
+/*
+ * Readers that found l before this keep using it until their RCU read
+ * side ends; listener.c frees it with kfree_rcu().
+ */
+void litepx_udp_listener_unhook(struct litepx_listener *l)
+{
+	rcu_assign_sk_user_data(l->sock->sk, NULL);
+}
+
+/* ---------------------------------------------------------------- GC */
+
+struct gc_batch {
+	struct list_head sessions;
+	struct list_head sources;
+};
+
+static bool session_expired(const struct litepx_session *s,
+			    const struct litepx_config *cfg, unsigned long now,
+			    bool *idle)
+{
+	int state = session_state(s);
+	u32 idle_ms;
+
+	*idle = false;
+	if (state == SESSION_PENDING)
+		return false;
+	if (state == SESSION_FAILED || !cfg ||
+	    READ_ONCE(s->route->drain_start))
+		return true;
+	idle_ms = litepx_route_idle_timeout(cfg, s->route);
+	*idle = time_after(now, READ_ONCE(s->last_active) +
+				(msecs_to_jiffies(idle_ms) ?: 1));
+	return *idle;
+}
+
+/* Takes s out of the table into batch; under ln->sessions_lock. */
+static void session_unlink(struct litepx_net *ln, struct litepx_session *s,
+			   struct gc_batch *batch)
+{
+	hlist_del_rcu(&s->node);
+	ln->nsessions--;
+	s->source->sessions--;
+	list_add_tail(&s->dead, &batch->sessions);
+}
+
+static bool source_idle(const struct udp_source *src, u64 now)
+{
+	return !src->sessions && READ_ONCE(src->pps_tat) <= now &&
+	       READ_ONCE(src->bps_tat) <= now;
+}
+
+/* Collects idle sources, or all of them; under ln->sessions_lock. */
+static void sources_collect(struct litepx_net *ln, struct gc_batch *batch,
+			    bool all)
+{
+	u64 now = ktime_get_ns();
+	struct udp_source *src;
+	struct hlist_node *tmp;
+	u32 i;
+
+	for (i = 0; i < SOURCE_BUCKETS; i++)
+		hlist_for_each_entry_safe(src, tmp, &ln->udp_sources[i], node)
+			if (all || source_idle(src, now)) {
+				hlist_del_rcu(&src->node);
+				ln->nsources--;
+				list_add_tail(&src->dead, &batch->sources);
+			}
+}
+
+static void session_free(struct litepx_session *s)
+{
+	if (s->sock)
+		sock_release(s->sock);
+	skb_queue_purge(&s->parked);
+	atomic_dec(&s->route->stats->sessions_active);
+	litepx_route_put(s->route);
+	kfree(s);
+}
+
+/* Frees what batch holds once no softirq can still be using it. */
+static void batch_free(struct gc_batch *batch)
+{
+	struct litepx_session *s, *stmp;
+	struct udp_source *src, *srctmp;
+
+	if (list_empty(&batch->sessions) && list_empty(&batch->sources))
+		return;
+	list_for_each_entry(s, &batch->sessions, dead) {
+		/* At namespace exit a session may still be setting up. */
+		flush_work(&s->setup_work);
+		if (s->sock)
+			rcu_assign_sk_user_data(s->sock->sk, NULL);
+	}
+	synchronize_rcu();
+	list_for_each_entry_safe(s, stmp, &batch->sessions, dead)
+		session_free(s);
+	list_for_each_entry_safe(src, srctmp, &batch->sources, dead)
+		kfree(src);
+}
+
+static void udp_gc(struct work_struct *work)
+{
+	struct litepx_net *ln = container_of(to_delayed_work(work),
+					     struct litepx_net, udp_gc_work);
+	struct gc_batch batch = {
+		.sessions = LIST_HEAD_INIT(batch.sessions),
+		.sources = LIST_HEAD_INIT(batch.sources),
+	};
+	const struct litepx_config *cfg;
+	unsigned long now = jiffies;
+	struct litepx_session *s;
+	struct hlist_node *tmp;
+	bool idle, again;
+	u32 i;
+
+	rcu_read_lock();
+	cfg = rcu_dereference(ln->config);
+	spin_lock_bh(&ln->sessions_lock);
+	for (i = 0; i < SESSION_BUCKETS; i++)
+		hlist_for_each_entry_safe(s, tmp, &ln->sessions[i], node) {
+			if (!session_expired(s, cfg, now, &idle))
+				continue;
+			if (idle)
+				litepx_route_count(s->route,
+						   LITEPX_CNT_SESSION_EXPIRIES,
+						   1);
+			session_unlink(ln, s, &batch);
+		}
+	sources_collect(ln, &batch, false);
+	again = !ln->udp_exiting;
+	spin_unlock_bh(&ln->sessions_lock);
+	rcu_read_unlock();
+	batch_free(&batch);
+	if (again && (READ_ONCE(ln->nsessions) || READ_ONCE(ln->nsources)))
+		gc_arm(ln);
+}
+
+void litepx_udp_config_changed(struct litepx_net *ln)
+{
+	if (READ_ONCE(ln->nsessions))
+		mod_delayed_work(litepx_wq, &ln->udp_gc_work, 0);
+}
+
+/* ---------------------------------------------------- namespace, dumps */
+
+int litepx_udp_net_init(struct litepx_net *ln)
+{
+	net_get_random_once(&hash_seed, sizeof(hash_seed));
+	spin_lock_init(&ln->sessions_lock);
+	INIT_DELAYED_WORK(&ln->udp_gc_work, udp_gc);
+	ln->sessions = kvcalloc(SESSION_BUCKETS, sizeof(*ln->sessions),
+				GFP_KERNEL);
+	ln->udp_sources = kvcalloc(SOURCE_BUCKETS, sizeof(*ln->udp_sources),
+				   GFP_KERNEL);
+	if (!ln->sessions || !ln->udp_sources) {
+		kvfree(ln->sessions);
+		kvfree(ln->udp_sources);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void litepx_udp_net_exit(struct litepx_net *ln)
+{
+	struct gc_batch batch = {
+		.sessions = LIST_HEAD_INIT(batch.sessions),
+		.sources = LIST_HEAD_INIT(batch.sources),
+	};
+	struct litepx_session *s;
+	struct hlist_node *tmp;
+	u32 i;
+
+	/* The listeners are closed: let their last datagrams finish. */
+	synchronize_rcu();
+	spin_lock_bh(&ln->sessions_lock);
+	ln->udp_exiting = true;
+	spin_unlock_bh(&ln->sessions_lock);
+	cancel_delayed_work_sync(&ln->udp_gc_work);
+
+	spin_lock_bh(&ln->sessions_lock);
+	for (i = 0; i < SESSION_BUCKETS; i++)
+		hlist_for_each_entry_safe(s, tmp, &ln->sessions[i], node)
+			session_unlink(ln, s, &batch);
+	sources_collect(ln, &batch, true);
+	spin_unlock_bh(&ln->sessions_lock);
+	batch_free(&batch);
+	kvfree(ln->sessions);
+	kvfree(ln->udp_sources);
+}
+
+static void session_info(const struct litepx_session *s, unsigned long now,
+			 struct litepx_conn_info *info)
+{
+	static const u8 states[] = {
+		[SESSION_PENDING] = LITEPX_CONN_CONNECTING,
+		[SESSION_READY] = LITEPX_CONN_RELAYING,
+		[SESSION_FAILED] = LITEPX_CONN_CLOSED,
+	};
+
+	memset(info, 0, sizeof(*info));
+	info->route_id = s->route->id;
+	info->protocol = LITEPX_PROTO_UDP;
+	info->state = states[session_state(s)];
+	info->client = s->key.client;
+	info->client_port = ntohs(s->key.client_port);
+	info->local = s->key.local;
+	info->local_port = ntohs(s->key.local_port);
+	info->target = s->target;
+	info->target_port = ntohs(s->target_port);
+	info->age_ms = jiffies_to_msecs(now - s->started);
+	info->idle_ms = jiffies_to_msecs(now - READ_ONCE(s->last_active));
+	info->to_target = atomic64_read(&s->to_target);
+	info->to_client = atomic64_read(&s->to_client);
+	info->packets_to_target = atomic64_read(&s->packets_to_target);
+	info->packets_to_client = atomic64_read(&s->packets_to_client);
+}
+
+u32 litepx_session_walk(struct litepx_net *ln, u32 skip,
+			int (*fn)(const struct litepx_conn_info *info, void *arg),
+			void *arg)
+{
+	struct litepx_conn_info info;
+	unsigned long now = jiffies;
+	struct litepx_session *s;
+	u32 i, pos = 0;
+
+	rcu_read_lock();
+	for (i = 0; i < SESSION_BUCKETS; i++)
+		hlist_for_each_entry_rcu(s, &ln->sessions[i], node) {
+			if (pos >= skip) {
+				session_info(s, now, &info);
+				if (fn(&info, arg))
+					goto out;
+			}
+			pos++;
+		}
+out:
+	rcu_read_unlock();
+	return pos;
+}
+
+u32 litepx_session_count(struct litepx_net *ln)
+{
+	return READ_ONCE(ln->nsessions);
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The UDP data path: a session per (client address and port, local
+ * address and port), created on the client's first datagram, forwarding
+ * the received skbs themselves to the target and the target's replies
+ * back to the client from the address and port it wrote to.
+ */
+#ifndef LITEPX_UDP_H
+#define LITEPX_UDP_H
+
+#include <linux/types.h>
+
+#include "tcp.h"
+
+struct litepx_listener;
+struct litepx_net;
+
+/* Attaches or detaches the encap_rcv hook of a listener's UDP socket. */
+void litepx_udp_listener_hook(struct litepx_listener *l);
+void litepx_udp_listener_unhook(struct litepx_listener *l);
+
+int litepx_udp_net_init(struct litepx_net *ln);
+/* Listeners are gone already: ends every session and frees the tables. */
+void litepx_udp_net_exit(struct litepx_net *ln);
+/* A config was replaced: sessions of routes it removed end now. */
+void litepx_udp_config_changed(struct litepx_net *ln);
+
+/* As litepx_conn_walk(), for sessions; fn runs under RCU. */
+u32 litepx_session_walk(struct litepx_net *ln, u32 skip,
+			int (*fn)(const struct litepx_conn_info *info, void *arg),
+			void *arg);
+u32 litepx_session_count(struct litepx_net *ln);
+
+#endif /* LITEPX_UDP_H */
