@@ -555,6 +555,9 @@ static struct litepx_session *session_create(struct litepx_net *ln,
 		goto out_unlock;
 	if (lim->sessions && ln->nsessions >= lim->sessions) {
 		litepx_route_count(route, LITEPX_CNT_REFUSED_SESSION_LIMIT, 1);
+		litepx_log_conn(ln, LITEPX_LOG_INFO,
+				"route %u: refused a UDP client: %u sessions open\n",
+				route->id, ln->nsessions);
 		goto out_unlock;
 	}
 	s->source = source_get_locked(ln, &skey);
@@ -747,6 +750,13 @@ static void sources_collect(struct litepx_net *ln, struct gc_batch *batch,
 
 static void session_free(struct litepx_session *s)
 {
+	struct sockaddr_storage client;
+
+	litepx_sockaddr_fill(&client, &s->key.client, ntohs(s->key.client_port));
+	litepx_log_conn(s->ln, LITEPX_LOG_DEBUG,
+			"route %u: UDP session of %pISpc ended, %lld bytes up, %lld down\n",
+			s->route->id, &client, atomic64_read(&s->to_target),
+			atomic64_read(&s->to_client));
 	if (s->sock)
 		sock_release(s->sock);
 	skb_queue_purge(&s->parked);

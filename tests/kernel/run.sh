@@ -21,7 +21,8 @@ for t in tests/kernel/*_test.sh; do
 	sh "$t"
 done
 
-# Unloading with live connections: every one must end, nothing may leak.
+# Unloading with live connections and sessions: every one must end,
+# nothing may leak.
 s=rm$$
 sh tests/kernel/topo.sh up $s
 # All 1000 come from one client address: lift the default 500 per source.
@@ -33,7 +34,7 @@ routes:
   - port: 7000
     dest_host: 198.51.100.2
     dest_port: 7001
-    protocol: tcp
+    protocol: [tcp, udp]
 EOF
 check "load a route for the unload test" \
 	ip netns exec px-$s ./userspace/litepxctl load /tmp/busy.yml
@@ -41,13 +42,19 @@ check "load a route for the unload test" \
 	>/tmp/hold.out 2>&1 &
 holder=$!
 check "1000 connections relayed" busywait 120000 grep -q ready /tmp/hold.out
-check "rmmod litepx with 1000 connections open" rmmod litepx
+check "500 UDP sessions answered" ./tests/kernel/hold_sessions cli-$s tgt-$s \
+	192.0.2.2 7000 198.51.100.2 7001 500
+check "500 UDP sessions open" ip netns exec px-$s \
+	awk '$1 == "udp_sessions" { exit $2 != 500 }' /proc/litepx/stats
+check "rmmod litepx with 1000 connections and 500 sessions open" rmmod litepx
 wait $holder
 tap_result $? "every connection ended at unload"
 sed 's/^/# /' /tmp/hold.out
 # Every litepx socket lived in the proxy's namespace: none may be left.
 check "no TCP socket left in the proxy namespace" \
 	ip netns exec px-$s awk '/^TCP:/ { exit $3 != 0 }' /proc/net/sockstat
+check "no UDP socket left in the proxy namespace" \
+	ip netns exec px-$s awk '/^UDP:/ { exit $3 != 0 }' /proc/net/sockstat
 sh tests/kernel/topo.sh down $s
 check "no /proc/litepx after rmmod" test ! -e /proc/litepx
 check "no /proc/net/litepx after rmmod" test ! -e /proc/net/litepx
