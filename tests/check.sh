@@ -4,25 +4,29 @@
 #
 # Installs what the host lacks, builds and runs the native unit tests, runs
 # checkpatch, builds the module and tools inside each Debian userland with
-# that suite's compiler and kernel headers, and runs the kernel tests in a
-# QEMU guest. Every step counts as passed or failed, and so does every TAP
-# result ("ok N", "not ok N", "# SKIP") of the unit and kernel tests; the
-# run goes on after failures. The last line is "N passed, N failed,
-# N skipped"; the exit status is 0 iff nothing failed.
+# that suite's compiler and kernel headers, does a "dkms build" there, and
+# runs the kernel tests in a QEMU guest booting each suite's kernel. Every
+# step counts as passed or failed, and so does every TAP result ("ok N",
+# "not ok N", "# SKIP") of the unit and kernel tests; the run goes on after
+# failures. The last line is "N passed, N failed, N skipped"; the exit
+# status is 0 iff nothing failed.
 #
 # Environment:
 #   LITEPX_CACHE          cache directory (default /var/cache/litepx)
-#   LITEPX_SUITES         userlands to build in (default: all four)
-#   LITEPX_GUEST_SUITES   kernels to run the kernel tests on (default bookworm)
-#   LITEPX_GUEST_TIMEOUT  seconds per guest run (default 2400)
+#   LITEPX_SUITES         userlands to build in (default: all of lib.sh's
+#                         KNOWN_SUITES: bullseye bookworm trixie sid)
+#   LITEPX_GUEST_SUITES   kernels to run the kernel tests on (default: the
+#                         LITEPX_SUITES; "" for none)
+#   LITEPX_GUEST_TIMEOUT  seconds per guest run (default 900; a run takes
+#                         2-6 minutes under TCG)
 # The complete output is also written to $CACHE/check.log.
 set -euo pipefail
 LOG_TAG=check
 . "$(dirname "$0")/vm/lib.sh"
 
-SUITES=${LITEPX_SUITES:-bullseye bookworm trixie sid}
-GUEST_SUITES=${LITEPX_GUEST_SUITES:-bookworm}
-GUEST_TIMEOUT=${LITEPX_GUEST_TIMEOUT:-2400}
+SUITES=${LITEPX_SUITES:-$KNOWN_SUITES}
+GUEST_SUITES=${LITEPX_GUEST_SUITES-$SUITES}
+GUEST_TIMEOUT=${LITEPX_GUEST_TIMEOUT:-900}
 GUEST_COMMAND="sh /opt/litepx/tests/kernel/run.sh"
 
 PASSED=0 FAILED=0 SKIPPED=0
@@ -109,6 +113,7 @@ suite_steps() {
 		return 0
 	fi
 	step "build-$suite" bash "$VM_DIR/build.sh" "$suite"
+	step "dkms-$suite" bash "$VM_DIR/dkms.sh" "$suite"
 }
 
 guest_steps() {
