@@ -12,6 +12,13 @@ VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$VM_DIR/../.." && pwd)
 CACHE=${LITEPX_CACHE:-/var/cache/litepx}
 KNOWN_SUITES="bullseye bookworm trixie sid"
+# Variants: SUITE-VARIANT is SUITE's userland plus more packages, kept in its
+# own directory ($CACHE/SUITE-VARIANT), so building one never touches the
+# plain suite's userland the test suites use. "bench": the programs
+# tests/bench compares litepx with, and perf.
+declare -A VARIANT_PACKAGES=(
+	[bench]="haproxy nginx libnginx-mod-stream linux-perf"
+)
 
 export DEBIAN_FRONTEND=noninteractive LC_ALL=C
 
@@ -33,10 +40,22 @@ prefixed() {
 # ---------------------------------------------------------------- paths
 
 check_suite() {
+	local base=${1%%-*} variant=${1#*-}
 	case " $KNOWN_SUITES " in
-	*" $1 "*) ;;
-	*) die "unknown suite '$1' (known: $KNOWN_SUITES)" ;;
+	*" $base "*) ;;
+	*) die "unknown suite '$1' (known: $KNOWN_SUITES, or SUITE-VARIANT)" ;;
 	esac
+	[[ $variant == "$1" || -n ${VARIANT_PACKAGES[$variant]:-} ]] ||
+		die "unknown variant '$variant' of $base (known: ${!VARIANT_PACKAGES[*]})"
+}
+
+# The Debian release of a suite or variant: bookworm-bench -> bookworm.
+suite_release() { echo "${1%%-*}"; }
+
+# The packages a variant adds (nothing for a plain suite).
+suite_variant_packages() {
+	local variant=${1#*-}
+	[[ $variant == "$1" ]] || echo "${VARIANT_PACKAGES[$variant]}"
 }
 
 suite_dir() { echo "$CACHE/$1"; }

@@ -2,6 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # userland.sh SUITE: make $CACHE/SUITE/root, a Debian SUITE userland with that
 # suite's kernel (image, modules, headers), its gcc and the test tools.
+# A variant, SUITE-VARIANT (lib.sh: bookworm-bench), is the same release with
+# the variant's packages added, in $CACHE/SUITE-VARIANT: it reuses the plain
+# suite's cached .debs and never changes the plain suite's userland.
 #
 # A finished userland is reused as is (seconds); LITEPX_REFRESH=1 rebuilds it
 # from the mirror. A new userland is built next to the old one and replaces it
@@ -41,21 +44,22 @@ bootstrap() {
 	local tarball="$DEBS/base.tgz" tmp="$DIR/mktarball"
 	mkdir -p "$DEBS"
 	rm -rf "$tmp"
-	log "debootstrap $SUITE from $(mirror)"
+	log "debootstrap $RELEASE from $(mirror)"
 	if debootstrap --variant=minbase --make-tarball="$tarball.new" \
-		"$SUITE" "$tmp" "$(mirror)" >>"$LOG" 2>&1; then
+		"$RELEASE" "$tmp" "$(mirror)" >>"$LOG" 2>&1; then
 		mv "$tarball.new" "$tarball"
 		mirror >"$tarball.mirror"
 	else
 		warn "debootstrap download failed (see $LOG)"
 		rm -rf "$tarball.new" "$tmp"
-		[[ -f $tarball ]] || die "no cached base system for $SUITE"
+		[[ -f $tarball ]] || cp "$(suite_debs "$RELEASE")/base.tgz"* "$DEBS/" 2>/dev/null ||
+			die "no cached base system for $SUITE"
 		warn "using the cached base system $tarball"
 	fi
 	rm -rf "$tmp"
 	# The tarball's indices are named after its mirror: unpack with that one.
 	debootstrap --variant=minbase --unpack-tarball="$tarball" \
-		"$SUITE" "$NEW" "$(cat "$tarball.mirror" 2>/dev/null || mirror)" >>"$LOG" 2>&1 ||
+		"$RELEASE" "$NEW" "$(cat "$tarball.mirror" 2>/dev/null || mirror)" >>"$LOG" 2>&1 ||
 		die "debootstrap failed"
 }
 
@@ -63,10 +67,10 @@ configure_apt() {
 	rm -f "$NEW/etc/apt/sources.list"
 	{
 		printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\n' \
-			"$(mirror)" "$SUITE"
-		[[ $SUITE == sid ]] ||
+			"$(mirror)" "$RELEASE"
+		[[ $RELEASE == sid ]] ||
 			printf '\nTypes: deb\nURIs: %s\nSuites: %s-security\nComponents: main\n' \
-				"$(security_mirror)" "$SUITE"
+				"$(security_mirror)" "$RELEASE"
 	} >"$NEW/etc/apt/sources.list.d/debian.sources"
 	# The mirror may serve indices past their Valid-Until (sid, snapshots).
 	cat >"$NEW/etc/apt/apt.conf.d/90litepx" <<-'EOF'
@@ -125,11 +129,14 @@ apt_install() {
 	quietly in_chroot "$NEW" apt-get -q -y "${NO_DOWNLOAD[@]}" install "$@" </dev/null
 }
 
-# Put the cached .debs where apt looks first (hard links, no copying).
+# Put the cached .debs where apt looks first (hard links, no copying): this
+# suite's, and for a variant also those of its plain release.
 restore_debs() {
-	local archives="$NEW/var/cache/apt/archives"
-	compgen -G "$DEBS/*.deb" >/dev/null || return 0
-	cp -ln "$DEBS"/*.deb "$archives/" 2>/dev/null || cp -n "$DEBS"/*.deb "$archives/"
+	local archives="$NEW/var/cache/apt/archives" dir
+	for dir in "$DEBS" "$(suite_debs "$RELEASE")"; do
+		compgen -G "$dir/*.deb" >/dev/null || continue
+		cp -ln "$dir"/*.deb "$archives/" 2>/dev/null || cp -n "$dir"/*.deb "$archives/"
+	done
 }
 
 # The kernel release the headers metapackage points at, e.g. 6.1.0-41-amd64.
@@ -269,8 +276,8 @@ build() {
 	KVER=$(headers_kver)
 	[[ -n $KVER ]] || die "cannot tell the kernel release from linux-headers-amd64"
 	kernel_cc
-	if [[ -n ${EXPECTED_CC[$SUITE]:-} && $CC_PKG != "${EXPECTED_CC[$SUITE]}" ]]; then
-		warn "$SUITE kernel wants $CC_PKG, expected ${EXPECTED_CC[$SUITE]}"
+	if [[ -n ${EXPECTED_CC[$RELEASE]:-} && $CC_PKG != "${EXPECTED_CC[$RELEASE]}" ]]; then
+		warn "$SUITE kernel wants $CC_PKG, expected ${EXPECTED_CC[$RELEASE]}"
 	fi
 	apt_install "$CC_PKG"
 	in_chroot "$NEW" sh -c 'command -v "$1"' cc "$CC" >/dev/null ||
@@ -285,6 +292,8 @@ main() {
 	(($# == 1)) || usage
 	SUITE=$1
 	check_suite "$SUITE"
+	RELEASE=$(suite_release "$SUITE")
+	PACKAGES+=" $(suite_variant_packages "$SUITE")"
 	DIR=$(suite_dir "$SUITE")
 	DEBS=$(suite_debs "$SUITE")
 	LOG="$DIR/userland.log"
