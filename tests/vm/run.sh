@@ -14,7 +14,8 @@
 # instead, if it never got to save the log).
 #
 # Environment: LITEPX_CACHE; LITEPX_QEMU_ARGS (extra QEMU arguments);
-# LITEPX_APPEND (extra kernel command line).
+# LITEPX_APPEND (extra kernel command line); LITEPX_RUN_OUT (a host
+# directory: what the guest left in /run/litepx-vm/out is copied there).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -118,6 +119,10 @@ main() {
 	status=$(sed -nE "s/^$MARKER: ([0-9]+)\$/\1/p" "$RUNDIR/console.log" | tail -n1)
 	local dmesg_ok=1
 	check_dmesg || dmesg_ok=0
+	if [[ -n ${LITEPX_RUN_OUT:-} && -d $RUNDIR/out ]]; then
+		mkdir -p "$LITEPX_RUN_OUT"
+		cp -r "$RUNDIR/out/." "$LITEPX_RUN_OUT/"
+	fi
 	if [[ -z $status ]]; then
 		if ((qemu_rc == 124)); then
 			log "FAIL: timeout after ${TIMEOUT}s, guest never reported"
