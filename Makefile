@@ -3,6 +3,8 @@
 # make              module and litepxctl for the running kernel
 # make check        the whole test suite (tests/check.sh: guests, all kernels)
 # make demo         boot a guest, load the module and config/routes.yml
+# make bench        litepx against direct, nftables, HAProxy, nginx, socat
+#                   in one guest (BENCH_QUICK=1: a short round)
 # make install      litepxctl, its man page and the systemd unit
 # make dkms-install register this tree with DKMS and build for this kernel
 
@@ -23,7 +25,7 @@ endif
 SUBMAKE := $(MAKE) WERROR=$(WERROR) KSELFTEST_DIR=$(KSELFTEST_DIR)
 
 .PHONY: all module module-debug tool tests unit-tests unit-check style check \
-	sparse demo install dkms-install clean
+	sparse demo bench bench-tools install dkms-install clean
 
 all: module tool
 
@@ -39,6 +41,10 @@ tool:
 # Test programs that run inside the guest.
 tests: tool
 	$(SUBMAKE) -C tests/kernel
+
+# The benchmark's load generator (runs inside the bench guest).
+bench-tools:
+	$(SUBMAKE) -C tests/bench
 
 # Native unit tests: no kernel needed.
 unit-tests:
@@ -67,6 +73,9 @@ check:
 demo:
 	bash tests/demo.sh
 
+bench:
+	bash tests/bench/run.sh
+
 install: tool
 	install -D -m 0755 userspace/litepxctl $(DESTDIR)$(PREFIX)/sbin/litepxctl
 	install -D -m 0644 docs/litepxctl.8 \
@@ -92,3 +101,4 @@ clean:
 	$(MAKE) -C userspace clean
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C tests/kernel clean
+	$(MAKE) -C tests/bench clean
