@@ -111,7 +111,9 @@ static int listener_bind(struct litepx_listener *l)
 	if (err)
 		return err;
 	sk = l->sock->sk;
-	sock_set_reuseaddr(sk);
+	/* On UDP it would let another socket share the port's datagrams. */
+	if (!udp)
+		sock_set_reuseaddr(sk);
 	if (l->addr.family == AF_INET6) {
 		/* The IPv4 wildcard has its own socket on the same port. */
 		err = ip6_sock_set_v6only(sk);

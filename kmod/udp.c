@@ -568,10 +568,10 @@ static struct litepx_session *session_create(struct litepx_net *ln,
 	s->source->sessions++;
 	ln->nsessions++;
 	hlist_add_head_rcu(&s->node, &ln->sessions[session_hash(key)]);
+	atomic_inc(&route->stats->sessions_active);
 	gc_arm(ln);
 	spin_unlock_bh(&ln->sessions_lock);
 
-	atomic_inc(&route->stats->sessions_active);
 	litepx_route_count(route, LITEPX_CNT_SESSIONS, 1);
 	queue_work(litepx_wq, &s->setup_work);
 	return s;
@@ -721,6 +721,8 @@ static void session_unlink(struct litepx_net *ln, struct litepx_session *s,
 	hlist_del_rcu(&s->node);
 	ln->nsessions--;
 	s->source->sessions--;
+	/* The counter follows the table, not the freeing a grace period on. */
+	atomic_dec(&s->route->stats->sessions_active);
 	list_add_tail(&s->dead, &batch->sessions);
 }
 
@@ -760,7 +762,6 @@ static void session_free(struct litepx_session *s)
 	if (s->sock)
 		sock_release(s->sock);
 	skb_queue_purge(&s->parked);
-	atomic_dec(&s->route->stats->sessions_active);
 	litepx_route_put(s->route);
 	kfree(s);
 }
