@@ -230,6 +230,7 @@ start_tools() {
 			esac
 		fi
 		[ "$t" != nft ] || nft_off
+		TOOL_PIDS[$t]=$(procs_of "$t" | tr '\n' ' ')
 		say "$t: tcp ${NA[$t]:-ok}, udp ${NA_UDP[$t]:-${NA[$t]:-ok}}"
 	done
 }
@@ -250,17 +251,20 @@ stop_tools() {
 # ---------------------------------------------------------------- measuring
 
 # Seconds of CPU (user + system, reaped children included) of TOOL's
-# processes; 0 for tools that are kernel only.
+# long-lived processes (found once, at start: one awk per reading keeps the
+# cost between two measurements small); 0 for tools that are kernel only.
+declare -A TOOL_PIDS
+HZ=$(getconf CLK_TCK)
+
 tool_cpu() {
-	local pid hz ticks=0 t
-	hz=$(getconf CLK_TCK)
-	for pid in $(procs_of "$1"); do
-		# Fields 14-17 after the command: utime stime cutime cstime.
-		t=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null |
-			awk '{ print $12 + $13 + $14 + $15 }') || continue
-		ticks=$((ticks + ${t:-0}))
+	local pid files=()
+	for pid in ${TOOL_PIDS[$1]:-}; do
+		files+=("/proc/$pid/stat")
 	done
-	awk -v t="$ticks" -v hz="$hz" 'BEGIN { printf "%.3f", t / hz }'
+	[ ${#files[@]} -gt 0 ] || { echo 0; return; }
+	# utime stime cutime cstime: fields 12-15 after "(comm) ".
+	awk -v hz="$HZ" '{ sub(/.*\) /, ""); t += $12 + $13 + $14 + $15 }
+		END { printf "%.3f", t / hz }' "${files[@]}" 2>/dev/null
 }
 
 emit() { echo "$1" >>"$OUT/raw.jsonl"; }
