@@ -1030,7 +1030,7 @@ static int setup_hosts(struct _test_data_udp *self,
 	self->cfg.opts.ipv6_prefix = 64;
 	self->cfg.opts.rcvbuf = 1 << 20;
 	self->cfg.opts.sndbuf = 1 << 20;
-	self->cfg.routes = calloc(1, sizeof(*self->cfg.routes));
+	self->cfg.routes = calloc(2, sizeof(*self->cfg.routes));
 	if (!self->cfg.routes)
 		return -1;
 	self->cfg.nroutes = 1;
@@ -1169,15 +1169,14 @@ static int add_clients(struct _test_data_udp *self,
 }
 
 /*
- * What every relaying test ends with: the target saw each of the clients
- * through exactly one session of its own, from the proxy's address
- * towards the target, and nothing odd.
+ * What every relaying test ends with: target t saw each of the clients
+ * through exactly one session of its own, from the proxy's address out
+ * (of family) towards the target, and nothing odd.
  */
-static int check_one_session_each(struct _test_data_udp *self,
-				  const struct _fixture_variant_udp *variant,
-				  struct client *c, unsigned int n)
+static int check_one_session_each(struct target *t, int family,
+				  const char *out, struct client *c,
+				  unsigned int n)
 {
-	struct target *t = self->target;
 	unsigned int i, errors = target_errors(t);
 	char text[80];
 
@@ -1190,8 +1189,7 @@ static int check_one_session_each(struct _test_data_udp *self,
 	}
 	pthread_mutex_lock(&t->lock);
 	for (i = 0; i < t->nsources; i++) {
-		if (is_endpoint(&t->sources[i].addr, variant->family,
-				variant->proxy_out,
+		if (is_endpoint(&t->sources[i].addr, family, out,
 				endpoint_port(&t->sources[i].addr)))
 			continue;
 		fprintf(stderr, "# target got datagrams from %s\n",
@@ -1230,7 +1228,8 @@ TEST_F_TIMEOUT(udp, every_size_many_clients_both_ways, 600)
 		EXPECT_EQ(nsizes, self->clients[i].replies);
 		bytes += self->clients[i].bytes;
 	}
-	EXPECT_EQ(0, check_one_session_each(self, variant, self->clients,
+	EXPECT_EQ(0, check_one_session_each(self->target, variant->family,
+					    variant->proxy_out, self->clients,
 					    nclients));
 	EXPECT_EQ(nclients, route_counter(self->px, 1, "sessions"));
 	EXPECT_EQ(nclients, route_counter(self->px, 1, "sessions_active"));
@@ -1275,7 +1274,8 @@ TEST_F_TIMEOUT(udp, many_source_ports_from_one_address, 300)
 	EXPECT_EQ(0, exchange(self->clients, nclients, sizes, 4, 3));
 	for (i = 0; i < nclients; i++)
 		EXPECT_EQ(3, self->clients[i].replies);
-	EXPECT_EQ(0, check_one_session_each(self, variant, self->clients,
+	EXPECT_EQ(0, check_one_session_each(self->target, variant->family,
+					    variant->proxy_out, self->clients,
 					    nclients));
 	EXPECT_EQ(nclients, target_nsources(self->target));
 	EXPECT_EQ(nclients, route_counter(self->px, 1, "sessions"));
@@ -1792,7 +1792,8 @@ TEST_F_TIMEOUT(udp, proxy_protocol_v2, 300)
 		  LISTEN_PORT);
 	ASSERT_EQ(0, add_clients(self, variant, nclients));
 	EXPECT_EQ(0, exchange(self->clients, nclients, sizes, nsizes, nsizes));
-	EXPECT_EQ(0, check_one_session_each(self, variant, self->clients,
+	EXPECT_EQ(0, check_one_session_each(self->target, variant->family,
+					    variant->proxy_out, self->clients,
 					    nclients));
 	pthread_mutex_lock(&t->lock);
 	for (i = 0; i < nclients; i++) {
@@ -1848,7 +1849,8 @@ TEST_F_TIMEOUT(udp, simple_proxy_protocol, 300)
 	t->header_in_reply = false;
 	pthread_mutex_unlock(&t->lock);
 	EXPECT_EQ(0, exchange(self->clients, nclients, sizes, nsizes, nsizes));
-	EXPECT_EQ(0, check_one_session_each(self, variant, self->clients,
+	EXPECT_EQ(0, check_one_session_each(self->target, variant->family,
+					    variant->proxy_out, self->clients,
 					    nclients));
 	pthread_mutex_lock(&t->lock);
 	for (i = 0; i < nclients; i++) {
@@ -1871,6 +1873,192 @@ TEST_F_TIMEOUT(udp, simple_proxy_protocol, 300)
 		EXPECT_EQ(1, found);
 	}
 	pthread_mutex_unlock(&t->lock);
+}
+
+/*
+ * A PROXY header makes a datagram longer: the largest client datagram
+ * whose header still fits in a UDP datagram arrives intact; one byte more
+ * cannot be forwarded and must be dropped and counted, not sent malformed.
+ */
+TEST_F_TIMEOUT(udp, datagram_too_large_for_its_header_is_dropped, 120)
+{
+	const size_t fits = variant->max_payload - variant->proxy_v2_len;
+	const size_t over = fits + 1, small = 100;
+	struct target *t = self->target;
+	struct client *c;
+
+	self->cfg.routes[0].proxy_protocol = LITEPX_PROXY_V2;
+	ASSERT_EQ(0, load(self));
+	t->header = PROXY_V2;
+	make_addr(&t->header_dst, variant->family, variant->proxy,
+		  LISTEN_PORT);
+	c = add_client(self, variant, variant->client, variant->proxy,
+		       LISTEN_PORT);
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(0, exchange(c, 1, &fits, 1, 1));
+	ASSERT_EQ(0, send_unanswered(c, over, 1));
+	EXPECT_EQ(0, exchange(c, 1, &small, 1, 1));
+	EXPECT_EQ(1, wait_counter(self->px, 1, "dropped_other", 1, 3000));
+	EXPECT_EQ(2, route_counter(self->px, 1, "packets_to_target"));
+	EXPECT_EQ(fits + small, route_counter(self->px, 1, "bytes_to_target"));
+	EXPECT_EQ(2, target_packets(t));
+	EXPECT_EQ(0, target_errors(t));
+}
+
+/*
+ * A target of the other family: each direction is routed in its own. An
+ * IPv6 client's datagram too large for IPv4 is dropped and counted.
+ */
+TEST_F_TIMEOUT(udp, target_in_the_other_family, 120)
+{
+	const int other = variant->family == AF_INET ? AF_INET6 : AF_INET;
+	const char *other_target = other == AF_INET ? "198.51.100.2" :
+						      "2001:db8:2::2";
+	const char *other_out = other == AF_INET ? "198.51.100.1" :
+						   "2001:db8:2::1";
+	/* The largest IPv4 payload, which IPv6 carries too. */
+	const size_t sizes[] = {
+		1, 100, 1400, 1453, 3000, 65000, 65535 - 20 - 8,
+	};
+	const unsigned int nsizes = sizeof(sizes) / sizeof(sizes[0]);
+	struct lpx_route *r = &self->cfg.routes[0];
+	struct target *t;
+
+	r->dest_port = TARGET_PORT + 1;
+	set_dest(&r->dests[0], other, other_target);
+	ASSERT_EQ(0, load(self));
+	t = target_start(self->tgt, other, other_target, TARGET_PORT + 1);
+	ASSERT_NE(NULL, t);
+	ASSERT_EQ(0, add_clients(self, variant, 4));
+	EXPECT_EQ(0, exchange(self->clients, 4, sizes, nsizes, nsizes));
+	EXPECT_EQ(0, check_one_session_each(t, other, other_out,
+					    self->clients, 4));
+	EXPECT_EQ(4 * nsizes, target_packets(t));
+	if (variant->family == AF_INET6) {
+		ASSERT_EQ(0, send_unanswered(&self->clients[0],
+					     sizes[nsizes - 1] + 1, 1));
+		ASSERT_EQ(0, send_unanswered(&self->clients[0],
+					     variant->max_payload, 1));
+		EXPECT_EQ(0, exchange(self->clients, 1, sizes, 1, 1));
+		EXPECT_EQ(2, wait_counter(self->px, 1, "dropped_other", 2,
+					  3000));
+		EXPECT_EQ(4 * nsizes + 1, target_packets(t));
+	}
+	EXPECT_EQ(0, target_packets(self->target));
+	EXPECT_EQ(0, target_errors(t));
+	target_stop(t);
+}
+
+/* The first of the target's addresses has no route: the next one is used. */
+TEST_F(udp, fails_over_to_an_address_with_a_route)
+{
+	const size_t sizes[] = { 100, 3000 };
+	struct lpx_route *r = &self->cfg.routes[0];
+
+	r->dests[1] = r->dests[0];
+	set_dest(&r->dests[0], variant->family,
+		 variant->family == AF_INET ? "203.0.113.9" : "2001:db8:99::9");
+	r->ndests = 2;
+	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, add_clients(self, variant, 2));
+	EXPECT_EQ(0, exchange(self->clients, 2, sizes, 2, 2));
+	EXPECT_EQ(0, check_one_session_each(self->target, variant->family,
+					    variant->proxy_out, self->clients,
+					    2));
+}
+
+/*
+ * A reload that keeps route 1 keeps its session: the target goes on
+ * seeing the same source port. A reload that changes route 1's target
+ * ends it, and the client's next datagram goes to the new target.
+ */
+TEST_F(udp, reload_keeps_sessions_of_unchanged_routes)
+{
+	const size_t size = 200;
+	struct lpx_route *r2 = &self->cfg.routes[1];
+	struct target *moved;
+	struct client *c;
+
+	ASSERT_EQ(0, load(self));
+	c = add_client(self, variant, variant->client, variant->proxy,
+		       LISTEN_PORT);
+	ASSERT_NE(NULL, c);
+	ASSERT_EQ(0, exchange(c, 1, &size, 1, 1));
+
+	*r2 = self->cfg.routes[0];
+	r2->id = 2;
+	r2->port_from = r2->port_to = LISTEN_PORT + 1;
+	r2->dest_host = strdup(variant->target);
+	r2->description = NULL;
+	self->cfg.nroutes = 2;
+	ASSERT_EQ(0, load(self));
+	EXPECT_EQ(0, exchange(c, 1, &size, 1, 1));
+	EXPECT_EQ(1, target_nsources(self->target));
+	EXPECT_EQ(2, target_from_client(self->target, c->id, NULL));
+	EXPECT_EQ(1, read_sessions(self->px, NULL, 0));
+	EXPECT_EQ(0, route_counter(self->px, 1, "session_expiries"));
+
+	moved = target_start(self->tgt, variant->family, variant->target,
+			     TARGET_PORT + 2);
+	ASSERT_NE(NULL, moved);
+	self->cfg.routes[0].dest_port = TARGET_PORT + 2;
+	ASSERT_EQ(0, load(self));
+	EXPECT_EQ(0, wait_sessions(self->px, 0, 3000));
+	EXPECT_EQ(0, exchange(c, 1, &size, 1, 1));
+	EXPECT_EQ(1, target_from_client(moved, c->id, NULL));
+	EXPECT_EQ(2, target_from_client(self->target, c->id, NULL));
+	EXPECT_EQ(0, target_errors(self->target) + target_errors(moved));
+	target_stop(moved);
+}
+
+/*
+ * Datagrams the target sends on its own (a server pushing to its client)
+ * reach the client and keep the session alive past its idle timeout; once
+ * both sides are quiet it expires.
+ */
+TEST_F_TIMEOUT(udp, target_traffic_keeps_a_session_alive, 60)
+{
+	const unsigned int idle_ms = 1000, pushes = 8;
+	const size_t size = 100, push_len = 300;
+	struct target *t = self->target;
+	struct sockaddr_storage session;
+	uint8_t buf[512], got[512];
+	struct pollfd p;
+	struct client *c;
+	unsigned int k;
+	uint64_t seed;
+	ssize_t n;
+
+	self->cfg.routes[0].idle_timeout_ms = idle_ms;
+	ASSERT_EQ(0, load(self));
+	c = add_client(self, variant, variant->client, variant->proxy,
+		       LISTEN_PORT);
+	ASSERT_NE(NULL, c);
+	ASSERT_EQ(0, exchange(c, 1, &size, 1, 1));
+	pthread_mutex_lock(&t->lock);
+	session = t->sources[0].addr;
+	pthread_mutex_unlock(&t->lock);
+	p.fd = c->fd;
+	p.events = POLLIN;
+	for (k = 0; k < pushes; k++) {
+		usleep(idle_ms * 1000 / 2);
+		seed = make_seed(1000 + k, k);
+		fill_datagram(buf, seed, push_len);
+		ASSERT_EQ(push_len,
+			  sendto(t->fd, buf, push_len, 0, (void *)&session,
+				 sizeof(session)));
+		ASSERT_EQ(1, poll(&p, 1, REPLY_TIMEOUT_MS));
+		n = recv(c->fd, got, sizeof(got), 0);
+		ASSERT_EQ(push_len, n);
+		ASSERT_EQ(0, memcmp(buf, got, push_len));
+	}
+	EXPECT_EQ(1, read_sessions(self->px, NULL, 0));
+	EXPECT_EQ(0, route_counter(self->px, 1, "session_expiries"));
+	EXPECT_EQ(1 + pushes, route_counter(self->px, 1, "packets_to_client"));
+	EXPECT_EQ(0, wait_sessions(self->px, 0,
+				   idle_ms + GC_PERIOD_MS + SCHED_SLACK_MS +
+				   1000));
+	EXPECT_EQ(1, route_counter(self->px, 1, "session_expiries"));
 }
 
 /* A 10-port range maps each port onto its own target port. */
