@@ -397,17 +397,25 @@ profile() {
 	case $test in
 	bulk8) args="bulk $ep 8 $SECS" ;;
 	crr) args="crr $ep 16 $SECS" ;;
+	udp) args="udp $ep 32 $SECS" ;;
 	esac
 	[ "$tool" != nft ] || nft_on
 	# shellcheck disable=SC2086
 	HOME=$WORK perf record -q -N -a -g -e cpu-clock -F 2000 -o "$WORK/perf.data" -- \
 		ip netns exec "$CLI" "$NB" $args >/dev/null 2>"$WORK/perf.err"
 	[ "$tool" != nft ] || nft_off
-	HOME=$WORK perf report -q -i "$WORK/perf.data" --stdio --no-children \
-		--sort sym -g none --percent-limit 0.7 2>/dev/null |
-		head -n 60 >"$OUT/perf-$tool-$test.txt"
-	say "perf $tool $test: top of the profile (whole guest)"
-	head -n 25 "$OUT/perf-$tool-$test.txt"
+	{
+		echo "# perf record -a -e cpu-clock during netbench $args"
+		echo "# share of samples per program or module:"
+		HOME=$WORK perf report -q -i "$WORK/perf.data" --stdio \
+			--no-children --sort dso -g none 2>/dev/null | head -n 12
+		echo "# per symbol:"
+		HOME=$WORK perf report -q -i "$WORK/perf.data" --stdio \
+			--no-children --sort dso,sym -g none --percent-limit 0.5 \
+			2>/dev/null | head -n 60
+	} >"$OUT/perf-$tool-$test.txt"
+	say "perf $tool $test: the top of $OUT/perf-$tool-$test.txt"
+	head -n 30 "$OUT/perf-$tool-$test.txt"
 }
 
 # ---------------------------------------------------------------- main
@@ -456,6 +464,9 @@ main() {
 		for tool in litepx haproxy nft; do
 			profile "$tool" bulk8
 			profile "$tool" crr
+		done
+		for tool in litepx nft nginx; do
+			profile "$tool" udp
 		done
 	fi
 	stop_tools
