@@ -131,12 +131,16 @@ static bool same_addr(const struct litepx_addr *a, const struct litepx_addr *b)
 	return ipv6_addr_equal(&a->v6, &b->v6);
 }
 
-/* Same listeners and same target: the route's history continues. */
+/*
+ * Same listeners, target and PROXY header: the route's history, its
+ * connections and sessions go on.
+ */
 static bool same_service(const struct litepx_route *a,
 			 const struct litepx_route *b)
 {
 	if (a->protocols != b->protocols || a->port_from != b->port_from ||
 	    a->port_to != b->port_to || a->dest_port != b->dest_port ||
+	    a->proxy_protocol != b->proxy_protocol ||
 	    a->listen_any != b->listen_any ||
 	    strcmp(a->dest_host, b->dest_host))
 		return false;

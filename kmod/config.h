@@ -74,6 +74,12 @@ struct litepx_route_counters {
  */
 struct litepx_route_stats {
 	refcount_t refs;
+	/*
+	 * jiffies | 1 once a reload removed the route; its connections and
+	 * sessions drain. Here rather than in the route object because they
+	 * may hold any of the route objects that inherited these stats.
+	 */
+	unsigned long drain_start;
 	atomic_t active;		/* TCP connections */
 	atomic_t sessions_active;	/* UDP sessions */
 	struct litepx_route_counters __percpu *pcpu;
@@ -95,8 +101,6 @@ struct litepx_route {
 	u32 idle_timeout_ms;
 	u32 connect_timeout_ms;
 	u32 shutdown_timeout_ms;
-	/* jiffies | 1 once a reload removed the route; its conns drain. */
-	unsigned long drain_start;
 	/* Set while applying a config: a new route took over this one. */
 	bool inherited;
 	char *dest_host;

@@ -701,7 +701,7 @@ void litepx_conn_accept(struct litepx_net *ln, struct litepx_route *route,
 
 static enum conn_kill conn_expired(struct litepx_conn *c, unsigned long now)
 {
-	unsigned long drain = READ_ONCE(c->route->drain_start);
+	unsigned long drain = READ_ONCE(c->route->stats->drain_start);
 	unsigned long half = READ_ONCE(c->half_closed);
 	enum litepx_conn_state state = READ_ONCE(c->state);
 

@@ -29,7 +29,8 @@ static void drain_removed_routes(const struct litepx_config *old)
 
 	for (i = 0; old && i < old->nroutes; i++)
 		if (!old->routes[i]->inherited)
-			WRITE_ONCE(old->routes[i]->drain_start, jiffies | 1);
+			WRITE_ONCE(old->routes[i]->stats->drain_start,
+				   jiffies | 1);
 }
 
 static void log_replace(struct litepx_net *ln, const struct litepx_config *cfg,

@@ -267,17 +267,22 @@ static int xmit6(struct net *net, struct sk_buff *skb,
 }
 
 /*
- * Sends skb, whose data is the payload, as a datagram from src to dst.
- * Consumes skb whatever happens.
+ * Sends skb, whose data is the payload, as a datagram from src to dst,
+ * header (if any) in front of the payload. Consumes skb whatever happens.
  */
 static int udp_xmit(struct net *net, struct sk_buff *skb,
 		    const struct litepx_addr *src, __be16 sport,
 		    const struct litepx_addr *dst, __be16 dport,
 		    const u8 *header, unsigned int header_len)
 {
+	/* The UDP length, and IPv4's total length, are 16-bit fields. */
+	unsigned int room = IP_MAX_MTU - sizeof(struct udphdr) -
+			    (dst->family == AF_INET ? sizeof(struct iphdr) : 0);
 	int err;
 
-	if (dst->family == AF_INET)
+	if (skb->len + header_len > room)
+		err = -EMSGSIZE;
+	else if (dst->family == AF_INET)
 		err = xmit4(net, skb, src, sport, dst, dport, header,
 			    header_len);
 	else
@@ -654,7 +659,7 @@ static int client_rcv(struct sock *sk, struct sk_buff *skb)
 	skb_session_key(skb, &key);
 	s = session_lookup(l->ln, &key);
 	/* A session of a route a reload removed is about to end. */
-	if (s && READ_ONCE(s->route->drain_start))
+	if (s && READ_ONCE(s->route->stats->drain_start))
 		goto drop;
 	if (!s)
 		s = session_create(l->ln, route, &key, &lim);
@@ -706,7 +711,7 @@ static bool session_expired(const struct litepx_session *s,
 	if (state == SESSION_PENDING)
 		return false;
 	if (state == SESSION_FAILED || !cfg ||
-	    READ_ONCE(s->route->drain_start))
+	    READ_ONCE(s->route->stats->drain_start))
 		return true;
 	idle_ms = litepx_route_idle_timeout(cfg, s->route);
 	*idle = time_after(now, READ_ONCE(s->last_active) +
