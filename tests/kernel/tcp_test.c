@@ -918,6 +918,12 @@ TEST_F(tcp, removed_route_stops_accepting_and_drains)
 	tfd = accept_timeout(self->lfd, 5000);
 	ASSERT_GE(tfd, 0);
 	ASSERT_EQ(0, echo_once(cfd, tfd));
+	/*
+	 * A reload that keeps the route first: the connection still holds
+	 * the first config's route object when the route goes away.
+	 */
+	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, echo_once(cfd, tfd));
 	self->cfg.routes[0].port_from = self->cfg.routes[0].port_to =
 		LISTEN_PORT + 2;
 	ASSERT_EQ(0, load(self));
