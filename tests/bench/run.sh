@@ -60,7 +60,9 @@ main() {
 	else
 		results=${BENCH_RESULTS:-$SRC_DIR/results}
 	fi
-	git -C "$REPO" describe --always --dirty >"$raw/git" 2>/dev/null || true
+	# The tree build.sh copied: this repository, or LITEPX_SRC.
+	git -C "${LITEPX_SRC:-$REPO}" describe --always --dirty >"$raw/git" 2>/dev/null ||
+		echo "${LITEPX_SRC:-$REPO} (not a git tree)" >"$raw/git"
 	python3 "$SRC_DIR/report.py" "$raw" "$results"
 }
 
