@@ -77,9 +77,9 @@ int litepx_net_replace_config(struct litepx_net *ln, struct litepx_config *cfg,
 	rcu_assign_pointer(ln->config, cfg);
 	litepx_listeners_commit(ln, &change);
 	drain_removed_routes(old);
-	litepx_udp_config_changed(ln);
 	log_replace(ln, cfg, old);
 	mutex_unlock(&ln->config_lock);
+	litepx_udp_config_changed(ln);
 	litepx_config_free_rcu(old);
 	return 0;
 }

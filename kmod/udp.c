@@ -829,10 +829,16 @@ static void udp_gc(struct work_struct *work)
 		gc_arm(ln);
 }
 
+/*
+ * Waits for the collection, so that a flush or a reload has ended the
+ * sessions of the routes it removed by the time the caller hears back.
+ */
 void litepx_udp_config_changed(struct litepx_net *ln)
 {
-	if (READ_ONCE(ln->nsessions))
-		mod_delayed_work(litepx_wq, &ln->udp_gc_work, 0);
+	if (!READ_ONCE(ln->nsessions))
+		return;
+	mod_delayed_work(litepx_wq, &ln->udp_gc_work, 0);
+	flush_delayed_work(&ln->udp_gc_work);
 }
 
 /* ---------------------------------------------------- namespace, dumps */

@@ -22,7 +22,10 @@ void litepx_udp_listener_unhook(struct litepx_listener *l);
 int litepx_udp_net_init(struct litepx_net *ln);
 /* Listeners are gone already: ends every session and frees the tables. */
 void litepx_udp_net_exit(struct litepx_net *ln);
-/* A config was replaced: sessions of routes it removed end now. */
+/*
+ * A config was replaced: ends the sessions of routes it removed before
+ * returning. Sleeps; not under ln->config_lock.
+ */
 void litepx_udp_config_changed(struct litepx_net *ln);
 
 /* As litepx_conn_walk(), for sessions; fn runs under RCU. */
