@@ -245,8 +245,8 @@ struct target_source {
 	struct sockaddr_storage addr;
 	uint32_t client_id;		/* of its first tagged datagram */
 	uint64_t packets;
-	uint64_t bytes;			/* payload, without a PROXY header */
-	uint64_t mixed;			/* tagged datagrams of other clients */
+	uint64_t bytes;			/* payload, after any header */
+	uint64_t mixed;			/* datagrams of other clients */
 	struct sockaddr_storage header_src;	/* first PROXY header's */
 	uint64_t header_changed;	/* later headers naming another src */
 };
@@ -282,7 +282,7 @@ struct target {
 	uint64_t bad_header;
 	uint64_t truncated;
 	uint64_t send_errors;
-	long last_reply_ms;		/* just before the latest echo left */
+	long last_reply_ms;		/* just before the last echo */
 	struct target_source sources[MAX_SOURCES];
 	unsigned int nsources;
 	uint64_t too_many_sources;
@@ -612,9 +612,9 @@ struct client {
 	int fd;
 	uint32_t id;
 	unsigned int sent;		/* datagrams sent so far */
-	unsigned int rounds;		/* to send, each after the last reply */
+	unsigned int rounds;		/* to send, one per reply */
 	bool waiting;
-	uint64_t seed;			/* of the datagram awaiting its reply */
+	uint64_t seed;			/* of the one awaiting a reply */
 	size_t len;
 	long deadline;
 	unsigned int replies;
@@ -684,6 +684,7 @@ static int exchange(struct client *c, unsigned int n, const size_t *sizes,
 	struct pollfd *p = calloc(n, sizeof(*p));
 	unsigned int i, busy;
 	int failures = 0, err;
+	size_t size;
 	long now;
 
 	if (!p)
@@ -695,9 +696,9 @@ static int exchange(struct client *c, unsigned int n, const size_t *sizes,
 	for (;;) {
 		busy = 0;
 		for (i = 0; i < n; i++) {
+			size = sizes[(c[i].id + c[i].sent) % nsizes];
 			if (!c[i].waiting && c[i].sent < c[i].rounds &&
-			    client_send(&c[i],
-					sizes[(c[i].id + c[i].sent) % nsizes])) {
+			    client_send(&c[i], size)) {
 				failures++;
 				c[i].rounds = c[i].sent;
 			}
@@ -788,6 +789,7 @@ static long long wait_counter(int px, unsigned int id, const char *name,
 
 static long long stats_value(int px, const char *key)
 {
+	size_t len = strlen(key);
 	long long value = -1;
 	char line[256];
 	FILE *f;
@@ -796,8 +798,8 @@ static long long stats_value(int px, const char *key)
 		return -1;
 	f = fopen("/proc/litepx/stats", "r");
 	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ' ')
-			value = strtoll(line + strlen(key), NULL, 10);
+		if (!strncmp(line, key, len) && line[len] == ' ')
+			value = strtoll(line + len, NULL, 10);
 	if (f)
 		fclose(f);
 	return value;
@@ -818,6 +820,7 @@ static int parse_endpoint(const char *text, struct sockaddr_storage *ss)
 {
 	char addr[INET6_ADDRSTRLEN + 2];
 	const char *colon = strrchr(text, ':');
+	struct in6_addr in6;
 	size_t len;
 
 	if (!colon || colon - text >= (long)sizeof(addr))
@@ -830,11 +833,10 @@ static int parse_endpoint(const char *text, struct sockaddr_storage *ss)
 			return -1;
 		addr[len - 1] = '\0';
 		make_addr(ss, AF_INET6, addr + 1, atoi(colon + 1));
-		return inet_pton(AF_INET6, addr + 1, &(struct in6_addr){}) == 1 ?
-		       0 : -1;
+		return inet_pton(AF_INET6, addr + 1, &in6) == 1 ? 0 : -1;
 	}
 	make_addr(ss, AF_INET, addr, atoi(colon + 1));
-	return inet_pton(AF_INET, addr, &(struct in_addr){}) == 1 ? 0 : -1;
+	return inet_pton(AF_INET, addr, &in6) == 1 ? 0 : -1;
 }
 
 /*
@@ -867,7 +869,7 @@ static int read_sessions(int px, struct session *out, int max)
 		    parse_endpoint(client, &s.client) ||
 		    parse_endpoint(local, &s.local) ||
 		    parse_endpoint(target, &s.target)) {
-			fprintf(stderr, "# bad line in /proc/litepx/sessions: %s",
+			fprintf(stderr, "# /proc/litepx/sessions: bad line %s",
 				line);
 			n = -1;
 			break;
@@ -909,14 +911,14 @@ FIXTURE_VARIANT(udp)
 {
 	int family;
 	const char *client;
-	const char *client2;	/* another client host; the same /64 in IPv6 */
+	const char *client2;	/* another client: in the same IPv6 /64 */
 	const char *proxy;
-	const char *proxy2;	/* another proxy address on the client side */
-	const char *proxy_out;	/* the proxy's address towards the target */
+	const char *proxy2;	/* another address of the proxy */
+	const char *proxy_out;	/* the proxy's, towards the target */
 	const char *target;
-	size_t mtu_payload;	/* the largest datagram in one 1500-byte packet */
+	size_t mtu_payload;	/* most that fits a 1500-byte packet */
 	size_t max_payload;	/* the largest datagram there is */
-	size_t proxy_v2_len;	/* PROXY v2 header with addresses, no TLVs */
+	size_t proxy_v2_len;	/* PROXY v2 header, no TLVs */
 };
 
 FIXTURE_VARIANT_ADD(udp, ipv4)
@@ -1026,8 +1028,8 @@ static void print_drop_counters(int nsfd, const char *host)
 				     strstr(n, "NoPorts")) && strcmp(v, "0") &&
 				    !strstr(n, "OK") && !strstr(n, "Creates") &&
 				    !strstr(n, "Reqds"))
-					fprintf(stderr, "# %s: %s %s\n", host, n,
-						v);
+					fprintf(stderr, "# %s: %s %s\n",
+						host, n, v);
 				if (i == 1)
 					break;
 				n = strtok_r(NULL, " \t\n", &sn);
@@ -1297,7 +1299,8 @@ TEST_F_TIMEOUT(udp, every_size_many_clients_both_ways, 600)
 	EXPECT_EQ(bytes, route_counter(self->px, 1, "bytes_to_client"));
 	EXPECT_EQ(0, route_counter(self->px, 1, "dropped_other"));
 	EXPECT_EQ(nclients, stats_value(self->px, "udp_sessions"));
-	EXPECT_EQ(nclients * nsizes, stats_value(self->px, "packets_to_target"));
+	EXPECT_EQ(nclients * nsizes,
+		  stats_value(self->px, "packets_to_target"));
 }
 
 /* A datagram with no payload at all is still a datagram. */
@@ -1319,6 +1322,7 @@ TEST_F_TIMEOUT(udp, many_source_ports_from_one_address, 300)
 {
 	const size_t sizes[] = { 16, 100, 1400, 3000 };
 	const unsigned int nclients = 200;
+	struct sockaddr_storage me;
 	struct session *listed;
 	unsigned int i, j;
 	int n;
@@ -1336,15 +1340,17 @@ TEST_F_TIMEOUT(udp, many_source_ports_from_one_address, 300)
 	EXPECT_EQ(nclients, target_nsources(self->target));
 	EXPECT_EQ(nclients, route_counter(self->px, 1, "sessions"));
 	EXPECT_EQ(nclients, route_counter(self->px, 1, "sessions_active"));
-	EXPECT_EQ(3 * nclients, route_counter(self->px, 1, "packets_to_target"));
+	EXPECT_EQ(3 * nclients,
+		  route_counter(self->px, 1, "packets_to_target"));
 	/* The proxy lists each client port once, with its own counts. */
 	listed = calloc(nclients + 1, sizeof(*listed));
 	ASSERT_NE(NULL, listed);
 	n = read_sessions(self->px, listed, nclients + 1);
 	EXPECT_EQ(nclients, n);
 	for (i = 0; i < nclients; i++) {
-		struct sockaddr_storage me = local_endpoint(self->clients[i].fd);
 		unsigned int found = 0;
+
+		me = local_endpoint(self->clients[i].fd);
 
 		for (j = 0; j < (unsigned int)n && j <= nclients; j++) {
 			if (!same_endpoint(&listed[j].client, &me))
