@@ -31,6 +31,9 @@
 
 /* Bytes one direction may move per run before others get the CPU. */
 #define RELAY_BUDGET		(256 * 1024)
+/* A stream moving BULK_BYTES within BULK_WINDOW_MS is bulk, not chat. */
+#define BULK_BYTES		(64 * 1024)
+#define BULK_WINDOW_MS		4
 #define GC_INTERVAL		(HZ / 10)
 
 /* enum litepx_conn_state from the uapi header, shorter. */
@@ -74,7 +77,11 @@ struct litepx_conn {
 	struct saved_callbacks target_saved;
 	struct work_struct work;
 	refcount_t refs;		/* one while open, one per queued work */
-	int cpu;
+	int cpu;			/* the worker picked at accept */
+	bool any_cpu;			/* every CPU is a worker */
+	bool bulk;			/* where conn_wake queues; see there */
+	unsigned long window_start;	/* jiffies; BULK_WINDOW_MS each */
+	u32 window_bytes;		/* moved since window_start */
 	enum litepx_conn_state state;	/* written by the work only */
 	enum conn_kill kill;		/* set by GC and exit */
 	u32 dest_index;
@@ -104,22 +111,45 @@ static void conn_put(struct litepx_conn *c)
 	kfree(c);
 }
 
-static void conn_queue(struct litepx_conn *c)
+static void conn_queue_on(struct litepx_conn *c, int cpu)
 {
 	refcount_inc(&c->refs);
-	if (!queue_work_on(c->cpu, litepx_wq, &c->work))
+	if (!queue_work_on(cpu, litepx_wq, &c->work))
 		conn_put(c);
 }
 
-/* Callbacks run in softirq with the socket spinlock held: queue only. */
+static void conn_queue(struct litepx_conn *c)
+{
+	conn_queue_on(c, c->cpu);
+}
+
+/*
+ * Callbacks run in softirq with the socket spinlock held: queue only.
+ *
+ * Chat (small requests and replies) is relayed on the CPU whose softirq
+ * received it: a message then crosses the proxy without waking another
+ * CPU, which is most of its cost. A bulk stream stays on the CPU picked
+ * at accept, so its relaying runs beside the softirqs that feed it rather
+ * than behind them on one CPU. A work item that is pending or running
+ * stays where it is wherever it is queued, so a busy stream cannot be
+ * moved: that is why streams start as bulk and only a quiet window
+ * (measure_rate()) makes them chat. get_cpu() keeps this CPU online
+ * until the work is queued.
+ */
 static void conn_wake(struct sock *sk)
 {
 	struct litepx_conn *c;
+	int cpu;
 
 	read_lock_bh(&sk->sk_callback_lock);
 	c = sk->sk_user_data;
-	if (c)
-		conn_queue(c);
+	if (c) {
+		cpu = get_cpu();
+		if (!c->any_cpu || READ_ONCE(c->bulk))
+			cpu = c->cpu;
+		conn_queue_on(c, cpu);
+		put_cpu();
+	}
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
@@ -462,6 +492,26 @@ struct relay_result {
 	bool target_eof;
 };
 
+/*
+ * A stream is bulk while it moves BULK_BYTES per window: a window that
+ * reaches it makes the stream bulk at once, one that ends below it makes
+ * it chat.
+ */
+static void measure_rate(struct litepx_conn *c, size_t moved)
+{
+	unsigned long now = jiffies;
+
+	if (time_after_eq(now, c->window_start +
+			  msecs_to_jiffies(BULK_WINDOW_MS))) {
+		WRITE_ONCE(c->bulk, c->window_bytes >= BULK_BYTES);
+		c->window_start = now;
+		c->window_bytes = 0;
+	}
+	c->window_bytes = min_t(size_t, c->window_bytes + moved, BULK_BYTES);
+	if (c->window_bytes >= BULK_BYTES)
+		WRITE_ONCE(c->bulk, true);
+}
+
 static void relay_locked(struct litepx_conn *c, struct relay_result *res)
 {
 	struct sock *csk = c->client->sk, *tsk = c->target->sk;
@@ -472,6 +522,7 @@ static void relay_locked(struct litepx_conn *c, struct relay_result *res)
 	if (!c->target_eof)
 		down = relay_one_way(tsk, csk, &res->more, &res->reset);
 	if (up || down) {
+		measure_rate(c, up + down);
 		WRITE_ONCE(c->last_active, jiffies);
 		c->to_target += up;
 		c->to_client += down;
@@ -585,6 +636,12 @@ out:
 	conn_put(c);
 }
 
+static bool every_cpu_works(const struct litepx_options *opts)
+{
+	return !opts->ncpus && (!opts->worker_threads ||
+				opts->worker_threads >= num_online_cpus());
+}
+
 static int pick_cpu(struct litepx_net *ln, const struct litepx_options *opts)
 {
 	unsigned int n = atomic_inc_return(&ln->next_worker);
@@ -629,6 +686,7 @@ static bool conn_setup(struct litepx_conn *c, struct accept_limits *lim)
 	cfg = rcu_dereference(c->ln->config);
 	if (cfg) {
 		c->cpu = pick_cpu(c->ln, &cfg->opts);
+		c->any_cpu = every_cpu_works(&cfg->opts);
 		conn_set_timeouts(c, cfg);
 		c->rcvbuf = cfg->opts.rcvbuf;
 		c->sndbuf = cfg->opts.sndbuf;
@@ -657,6 +715,8 @@ static struct litepx_conn *conn_alloc(struct litepx_net *ln,
 	refcount_set(&c->refs, 1);
 	INIT_WORK(&c->work, conn_work);
 	c->started = jiffies;
+	c->window_start = c->started;
+	c->bulk = true;
 	c->last_active = c->started;
 	litepx_sock_peer(client->sk, &c->client_addr, &c->client_port);
 	litepx_sock_local(client->sk, &c->local_addr, &c->local_port);
