@@ -15,6 +15,7 @@
  * Timeouts are not timers: the per-namespace GC work walks the
  * connections, compares jiffies stamps and asks expired ones to close.
  */
+#include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/slab.h>
 #include <linux/tcp.h>
@@ -201,11 +202,14 @@ static void source_key(struct litepx_addr *key, const struct litepx_addr *addr,
 		ipv6_addr_prefix(&key->v6, &addr->v6, ipv6_prefix);
 }
 
+static u32 source_seed __read_mostly;
+
+/* Seeded, so that clients cannot choose addresses that share a bucket. */
 static u32 source_hash(const struct litepx_addr *key)
 {
 	if (key->family == AF_INET)
-		return hash_32((__force u32)key->v4, 10);
-	return hash_32(ipv6_addr_hash(&key->v6), 10);
+		return jhash_1word((__force u32)key->v4, source_seed);
+	return jhash2((__force const u32 *)key->v6.s6_addr32, 4, source_seed);
 }
 
 static struct litepx_source *source_find(struct litepx_net *ln,
@@ -316,11 +320,12 @@ static void conn_close(struct litepx_conn *c, bool reset, const char *why)
 	c->client = NULL;
 	c->target = NULL;
 	atomic_dec(&c->route->stats->active);
-	conn_forget(c);
 	litepx_sockaddr_fill(&client, &c->client_addr, c->client_port);
 	litepx_log_conn(c->ln, LITEPX_LOG_DEBUG,
 			"route %u: %pISpc closed (%s), %llu bytes up, %llu down\n",
 			c->route->id, &client, why, c->to_target, c->to_client);
+	/* The last use of c->ln: namespace exit may free it right after. */
+	conn_forget(c);
 	conn_put(c);
 }
 
@@ -610,6 +615,37 @@ static void conn_start(struct litepx_conn *c)
 		conn_close(c, true, "target unreachable");
 }
 
+static enum conn_kill conn_expired(struct litepx_conn *c, unsigned long now)
+{
+	unsigned long drain = READ_ONCE(c->route->stats->drain_start);
+	unsigned long half = READ_ONCE(c->half_closed);
+	enum litepx_conn_state state = READ_ONCE(c->state);
+
+	if (state == CONN_NEW || state == CONN_CONNECTING)
+		return time_after(now, READ_ONCE(c->started) +
+					c->connect_timeout) ?
+		       KILL_CONNECT_TIMEOUT : KILL_NONE;
+	if (half && time_after(now, half + c->shutdown_timeout))
+		return KILL_SHUTDOWN;
+	if (drain && time_after(now, drain + c->shutdown_timeout))
+		return KILL_DRAIN;
+	if (time_after(now, READ_ONCE(c->last_active) + c->idle_timeout))
+		return KILL_IDLE;
+	return KILL_NONE;
+}
+
+/*
+ * GC judged from a state and a last_active that this work may have moved
+ * on since (the target connected, bytes were relayed): judge again.
+ * Drain, shutdown and exit verdicts cannot go stale.
+ */
+static enum conn_kill conn_kill_due(struct litepx_conn *c, enum conn_kill kill)
+{
+	if (kill == KILL_CONNECT_TIMEOUT || kill == KILL_IDLE)
+		return conn_expired(c, jiffies);
+	return kill;
+}
+
 static void conn_work(struct work_struct *work)
 {
 	struct litepx_conn *c = container_of(work, struct litepx_conn, work);
@@ -617,6 +653,7 @@ static void conn_work(struct work_struct *work)
 
 	if (c->state == CONN_CLOSED)
 		goto out;
+	kill = conn_kill_due(c, kill);
 	if (kill) {
 		conn_expire(c, kill);
 		goto out;
@@ -737,45 +774,39 @@ void litepx_conn_accept(struct litepx_net *ln, struct litepx_route *route,
 
 	c = conn_alloc(ln, route, client);
 	spare = kzalloc(sizeof(*spare), GFP_KERNEL);
-	if (!c || !spare || !conn_setup(c, &lim) ||
-	    conn_admit(c, &lim, &spare)) {
-		litepx_log_conn(ln, LITEPX_LOG_INFO,
-				"route %u: refused a client (over a limit, or out of memory)\n",
-				route->id);
-		kfree(spare);
-		if (c)
-			conn_put(c);
-		litepx_socket_reset(client);
-		return;
+	if (!c || !spare || !conn_setup(c, &lim))
+		goto refuse;
+	/*
+	 * Once admitted, GC and namespace exit see c and may close it before
+	 * we queue it: the first queueing's reference and the active count
+	 * must be in place before that.
+	 */
+	refcount_inc(&c->refs);
+	atomic_inc(&route->stats->active);
+	if (conn_admit(c, &lim, &spare)) {
+		atomic_dec(&route->stats->active);
+		conn_put(c);
+		goto refuse;
 	}
 	kfree(spare);
 	litepx_route_count(route, LITEPX_CNT_CONNS, 1);
-	atomic_inc(&route->stats->active);
 	/*
 	 * From here on only the connection's work touches it, so setting up
 	 * never races with the callbacks it installs.
 	 */
-	conn_queue(c);
+	if (!queue_work_on(c->cpu, litepx_wq, &c->work))
+		conn_put(c);
 	gc_arm(ln);
-}
+	return;
 
-static enum conn_kill conn_expired(struct litepx_conn *c, unsigned long now)
-{
-	unsigned long drain = READ_ONCE(c->route->stats->drain_start);
-	unsigned long half = READ_ONCE(c->half_closed);
-	enum litepx_conn_state state = READ_ONCE(c->state);
-
-	if (state == CONN_NEW || state == CONN_CONNECTING)
-		return time_after(now, READ_ONCE(c->started) +
-					c->connect_timeout) ?
-		       KILL_CONNECT_TIMEOUT : KILL_NONE;
-	if (half && time_after(now, half + c->shutdown_timeout))
-		return KILL_SHUTDOWN;
-	if (drain && time_after(now, drain + c->shutdown_timeout))
-		return KILL_DRAIN;
-	if (time_after(now, READ_ONCE(c->last_active) + c->idle_timeout))
-		return KILL_IDLE;
-	return KILL_NONE;
+refuse:
+	litepx_log_conn(ln, LITEPX_LOG_INFO,
+			"route %u: refused a client (over a limit, or out of memory)\n",
+			route->id);
+	kfree(spare);
+	if (c)
+		conn_put(c);
+	litepx_socket_reset(client);
 }
 
 static void gc_work(struct work_struct *work)
@@ -801,6 +832,7 @@ static void gc_work(struct work_struct *work)
 
 void litepx_tcp_net_init(struct litepx_net *ln)
 {
+	net_get_random_once(&source_seed, sizeof(source_seed));
 	spin_lock_init(&ln->conns_lock);
 	INIT_LIST_HEAD(&ln->conns);
 	hash_init(ln->sources);
@@ -821,6 +853,9 @@ void litepx_tcp_net_exit(struct litepx_net *ln)
 	}
 	spin_unlock(&ln->conns_lock);
 	wait_event(ln->conns_gone, !READ_ONCE(ln->nconns));
+	/* The last conn_forget() may still be inside the lock, waking us. */
+	spin_lock(&ln->conns_lock);
+	spin_unlock(&ln->conns_lock);
 	cancel_delayed_work_sync(&ln->gc_work);
 }
 
