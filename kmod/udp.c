@@ -108,11 +108,16 @@ struct litepx_session {
 
 static u32 hash_seed __read_mostly;
 
+/*
+ * Seeded over the whole address: a client that picks its addresses (any
+ * IPv6 /64 can) must not be able to fill one bucket of the session or
+ * source table, as it could if the address were folded before seeding.
+ */
 static u32 addr_hash(const struct litepx_addr *addr)
 {
 	if (addr->family == AF_INET)
-		return (__force u32)addr->v4;
-	return ipv6_addr_hash(&addr->v6);
+		return jhash_1word((__force u32)addr->v4, hash_seed);
+	return jhash2((__force const u32 *)addr->v6.s6_addr32, 4, hash_seed);
 }
 
 static u32 session_hash(const struct session_key *key)
