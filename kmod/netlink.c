@@ -88,6 +88,20 @@ static const struct nla_policy litepx_no_attrs_policy[2] = {
 		__present;						\
 	})
 
+/*
+ * ::ffff:a.b.c.d is an IPv4 address: kept as IPv6, a UDP session's IPv6
+ * socket could not send to it, and it would not compare equal to the
+ * same address written as IPv4.
+ */
+static void unmap_v4(struct litepx_addr *addr)
+{
+	__be32 v4 = addr->v6.s6_addr32[3];
+
+	memset(addr, 0, sizeof(*addr));
+	addr->family = AF_INET;
+	addr->v4 = v4;
+}
+
 static int parse_addr(const struct nlattr *attr, struct litepx_addr *addr,
 		      struct netlink_ext_ack *extack)
 {
@@ -106,14 +120,16 @@ static int parse_addr(const struct nlattr *attr, struct litepx_addr *addr,
 	if (tb[LITEPX_ADDR_A_IN]) {
 		addr->family = AF_INET;
 		addr->v4 = nla_get_in_addr(tb[LITEPX_ADDR_A_IN]);
-		if (ipv4_is_multicast(addr->v4) || ipv4_is_lbcast(addr->v4))
-			goto bad_addr;
 	} else {
 		addr->family = AF_INET6;
 		addr->v6 = nla_get_in6_addr(tb[LITEPX_ADDR_A_IN6]);
-		if (ipv6_addr_is_multicast(&addr->v6))
-			goto bad_addr;
+		if (ipv6_addr_v4mapped(&addr->v6))
+			unmap_v4(addr);
 	}
+	if (addr->family == AF_INET ?
+	    ipv4_is_multicast(addr->v4) || ipv4_is_lbcast(addr->v4) :
+	    ipv6_addr_is_multicast(&addr->v6))
+		goto bad_addr;
 	return 0;
 
 bad_addr:

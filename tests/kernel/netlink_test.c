@@ -188,6 +188,27 @@ TEST_F(netns, load_and_dump_round_trip)
 	lpx_config_free(&got);
 }
 
+/* The kernel stores ::ffff:a.b.c.d as the IPv4 address it is. */
+TEST_F(netns, ipv4_mapped_addresses_become_ipv4)
+{
+	struct lpx_config got;
+	struct lpx_route *r;
+
+	set_addr(&self->cfg.routes[0].dests[0], "::ffff:192.0.2.20");
+	self->cfg.routes[0].has_listen = true;
+	set_addr(&self->cfg.routes[0].listen, "::ffff:127.0.0.1");
+	ASSERT_EQ(0, lpx_nl_config_set(self->nl, &self->cfg));
+	ASSERT_EQ(0, dump(self->nl, &got));
+	r = &got.routes[0];
+	ASSERT_EQ(1, r->ndests);
+	EXPECT_EQ(AF_INET, r->dests[0].family);
+	EXPECT_EQ(htonl(0xc0000214), r->dests[0].v4.s_addr);
+	ASSERT_TRUE(r->has_listen);
+	EXPECT_EQ(AF_INET, r->listen.family);
+	EXPECT_EQ(htonl(INADDR_LOOPBACK), r->listen.v4.s_addr);
+	lpx_config_free(&got);
+}
+
 TEST_F(netns, proc_shows_routes)
 {
 	char *text;
@@ -520,6 +541,20 @@ static void build_multicast_dest(struct nl_msg *msg)
 	nla_nest_end(msg, n);
 }
 
+/* Multicast in IPv4-mapped form is still multicast. */
+static void build_mapped_multicast_dest(struct nl_msg *msg)
+{
+	struct nlattr *n = nest(msg, LITEPX_A_ROUTE), *a;
+	struct in6_addr v6;
+
+	inet_pton(AF_INET6, "::ffff:224.0.0.1", &v6);
+	route_body(msg, 1, 80, 80);
+	a = nest(msg, LITEPX_ROUTE_A_DEST);
+	nla_put(msg, LITEPX_ADDR_A_IN6, 16, &v6);
+	nla_nest_end(msg, a);
+	nla_nest_end(msg, n);
+}
+
 static void build_unspecified_dest(struct nl_msg *msg)
 {
 	struct nlattr *n = nest(msg, LITEPX_A_ROUTE);
@@ -687,6 +722,7 @@ static const struct bad_request bad_requests[] = {
 	{ LITEPX_CMD_CONFIG_SET, build_addr_both_families, -EINVAL, "exactly one" },
 	{ LITEPX_CMD_CONFIG_SET, build_addr_short, -ERANGE, "" },
 	{ LITEPX_CMD_CONFIG_SET, build_multicast_dest, -EINVAL, "multicast" },
+	{ LITEPX_CMD_CONFIG_SET, build_mapped_multicast_dest, -EINVAL, "multicast" },
 	{ LITEPX_CMD_CONFIG_SET, build_unspecified_dest, -EINVAL, "unspecified" },
 	{ LITEPX_CMD_CONFIG_SET, build_too_many_dests, -E2BIG, "LITEPX_MAX_DESTS" },
 	{ LITEPX_CMD_CONFIG_SET, build_long_description, -ERANGE, "" },
