@@ -15,7 +15,6 @@
  * Timeouts are not timers: the per-namespace GC work walks the
  * connections, compares jiffies stamps and asks expired ones to close.
  */
-#include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/slab.h>
 #include <linux/tcp.h>
@@ -112,11 +111,17 @@ static void conn_put(struct litepx_conn *c)
 	kfree(c);
 }
 
+/* Queues c with a reference the caller took for the work. */
+static void conn_queue_held(struct litepx_conn *c, int cpu)
+{
+	if (!queue_work_on(cpu, litepx_wq, &c->work))
+		conn_put(c);
+}
+
 static void conn_queue_on(struct litepx_conn *c, int cpu)
 {
 	refcount_inc(&c->refs);
-	if (!queue_work_on(cpu, litepx_wq, &c->work))
-		conn_put(c);
+	conn_queue_held(c, cpu);
 }
 
 static void conn_queue(struct litepx_conn *c)
@@ -194,30 +199,12 @@ static void unhook_socket(struct sock *sk, struct saved_callbacks *saved)
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 
-static void source_key(struct litepx_addr *key, const struct litepx_addr *addr,
-		       u8 ipv6_prefix)
-{
-	*key = *addr;
-	if (addr->family == AF_INET6)
-		ipv6_addr_prefix(&key->v6, &addr->v6, ipv6_prefix);
-}
-
-static u32 source_seed __read_mostly;
-
-/* Seeded, so that clients cannot choose addresses that share a bucket. */
-static u32 source_hash(const struct litepx_addr *key)
-{
-	if (key->family == AF_INET)
-		return jhash_1word((__force u32)key->v4, source_seed);
-	return jhash2((__force const u32 *)key->v6.s6_addr32, 4, source_seed);
-}
-
 static struct litepx_source *source_find(struct litepx_net *ln,
 					 const struct litepx_addr *key)
 {
 	struct litepx_source *src;
 
-	hash_for_each_possible(ln->sources, src, node, source_hash(key))
+	hash_for_each_possible(ln->sources, src, node, litepx_addr_hash(key))
 		if (litepx_addr_equal(&src->key, key))
 			return src;
 	return NULL;
@@ -249,7 +236,7 @@ static int conn_admit(struct litepx_conn *c, const struct accept_limits *lim,
 	struct litepx_addr key;
 	int err = 0;
 
-	source_key(&key, &c->client_addr, lim->ipv6_prefix);
+	litepx_source_key(&key, &c->client_addr, lim->ipv6_prefix);
 	spin_lock(&ln->conns_lock);
 	src = source_find(ln, &key);
 	if (ln->exiting) {
@@ -265,7 +252,8 @@ static int conn_admit(struct litepx_conn *c, const struct accept_limits *lim,
 			src = *spare;
 			*spare = NULL;
 			src->key = key;
-			hash_add(ln->sources, &src->node, source_hash(&key));
+			hash_add(ln->sources, &src->node,
+				 litepx_addr_hash(&key));
 		}
 		src->conns++;
 		c->source = src;
@@ -794,8 +782,7 @@ void litepx_conn_accept(struct litepx_net *ln, struct litepx_route *route,
 	 * From here on only the connection's work touches it, so setting up
 	 * never races with the callbacks it installs.
 	 */
-	if (!queue_work_on(c->cpu, litepx_wq, &c->work))
-		conn_put(c);
+	conn_queue_held(c, c->cpu);
 	gc_arm(ln);
 	return;
 
@@ -832,7 +819,6 @@ static void gc_work(struct work_struct *work)
 
 void litepx_tcp_net_init(struct litepx_net *ln)
 {
-	net_get_random_once(&source_seed, sizeof(source_seed));
 	spin_lock_init(&ln->conns_lock);
 	INIT_LIST_HEAD(&ln->conns);
 	hash_init(ln->sources);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <linux/in.h>
 #include <linux/in6.h>
+#include <linux/jhash.h>
 #include <linux/net.h>
 #include <linux/tcp.h>
 #include <net/inet_sock.h>
@@ -20,6 +21,29 @@ bool litepx_addr_equal(const struct litepx_addr *a,
 	if (a->family == AF_INET)
 		return a->v4 == b->v4;
 	return ipv6_addr_equal(&a->v6, &b->v6);
+}
+
+/*
+ * Seeded over the whole address: a client that picks its addresses (any
+ * IPv6 /64 can) must not be able to fill one bucket of a table keyed by
+ * them, as it could if the address were folded before seeding.
+ */
+u32 litepx_addr_hash(const struct litepx_addr *addr)
+{
+	static u32 seed __read_mostly;
+
+	net_get_random_once(&seed, sizeof(seed));
+	if (addr->family == AF_INET)
+		return jhash_1word((__force u32)addr->v4, seed);
+	return jhash2((__force const u32 *)addr->v6.s6_addr32, 4, seed);
+}
+
+void litepx_source_key(struct litepx_addr *key, const struct litepx_addr *addr,
+		       u8 ipv6_prefix)
+{
+	*key = *addr;
+	if (addr->family == AF_INET6)
+		ipv6_addr_prefix(&key->v6, &addr->v6, ipv6_prefix);
 }
 
 int litepx_sockaddr_fill(struct sockaddr_storage *ss,

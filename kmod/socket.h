@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Small socket helpers shared by listener.c and conn.c, and the module's
- * workqueue. Kernel API differences stay in compat.h.
+ * Small socket and address helpers shared by listener.c, conn.c and udp.c,
+ * and the module's workqueue. Kernel API differences stay in compat.h.
  */
 #ifndef LITEPX_SOCKET_H
 #define LITEPX_SOCKET_H
@@ -19,6 +19,10 @@ extern struct workqueue_struct *litepx_wq;
 
 bool litepx_addr_equal(const struct litepx_addr *a,
 		       const struct litepx_addr *b);
+u32 litepx_addr_hash(const struct litepx_addr *addr);
+/* The key per-source limits count by: the address, or its IPv6 prefix. */
+void litepx_source_key(struct litepx_addr *key, const struct litepx_addr *addr,
+		       u8 ipv6_prefix);
 int litepx_sockaddr_fill(struct sockaddr_storage *ss,
 			 const struct litepx_addr *addr, u16 port);
 int litepx_kernel_bind(struct socket *sock, struct sockaddr_storage *ss,

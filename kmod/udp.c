@@ -108,25 +108,14 @@ struct litepx_session {
 
 static u32 hash_seed __read_mostly;
 
-/*
- * Seeded over the whole address: a client that picks its addresses (any
- * IPv6 /64 can) must not be able to fill one bucket of the session or
- * source table, as it could if the address were folded before seeding.
- */
-static u32 addr_hash(const struct litepx_addr *addr)
-{
-	if (addr->family == AF_INET)
-		return jhash_1word((__force u32)addr->v4, hash_seed);
-	return jhash2((__force const u32 *)addr->v6.s6_addr32, 4, hash_seed);
-}
-
 static u32 session_hash(const struct session_key *key)
 {
 	u32 ports = (__force u32)key->client_port << 16 |
 		    (__force u16)key->local_port;
 
-	return jhash_3words(addr_hash(&key->client), addr_hash(&key->local),
-			    ports, hash_seed) & (SESSION_BUCKETS - 1);
+	return jhash_3words(litepx_addr_hash(&key->client),
+			    litepx_addr_hash(&key->local), ports, hash_seed) &
+	       (SESSION_BUCKETS - 1);
 }
 
 static bool session_key_equal(const struct session_key *a,
@@ -457,12 +446,10 @@ static enum drop_reason source_charge(struct udp_source *src, unsigned int len,
 	return verdict;
 }
 
-static void source_key(struct litepx_addr *key, const struct litepx_addr *addr,
-		       u8 ipv6_prefix)
+static struct hlist_head *source_bucket(struct litepx_net *ln,
+					const struct litepx_addr *key)
 {
-	*key = *addr;
-	if (addr->family == AF_INET6)
-		ipv6_addr_prefix(&key->v6, &addr->v6, ipv6_prefix);
+	return &ln->udp_sources[litepx_addr_hash(key) & (SOURCE_BUCKETS - 1)];
 }
 
 static struct udp_source *source_lookup(struct litepx_net *ln,
@@ -470,9 +457,7 @@ static struct udp_source *source_lookup(struct litepx_net *ln,
 {
 	struct udp_source *src;
 
-	hlist_for_each_entry_rcu(src, &ln->udp_sources[addr_hash(key) &
-						       (SOURCE_BUCKETS - 1)],
-				 node)
+	hlist_for_each_entry_rcu(src, source_bucket(ln, key), node)
 		if (litepx_addr_equal(&src->key, key))
 			return src;
 	return NULL;
@@ -492,9 +477,7 @@ static struct udp_source *source_get_locked(struct litepx_net *ln,
 	src->key = *key;
 	spin_lock_init(&src->lock);
 	ln->nsources++;
-	hlist_add_head_rcu(&src->node,
-			   &ln->udp_sources[addr_hash(key) &
-					    (SOURCE_BUCKETS - 1)]);
+	hlist_add_head_rcu(&src->node, source_bucket(ln, key));
 	return src;
 }
 
@@ -558,7 +541,7 @@ static struct litepx_session *session_create(struct litepx_net *ln,
 		litepx_route_count(route, LITEPX_CNT_DROPPED_OTHER, 1);
 		return NULL;
 	}
-	source_key(&skey, &key->client, lim->ipv6_prefix);
+	litepx_source_key(&skey, &key->client, lim->ipv6_prefix);
 	spin_lock_bh(&ln->sessions_lock);
 	found = session_lookup(ln, key);
 	if (found || ln->udp_exiting)
