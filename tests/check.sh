@@ -49,9 +49,16 @@ count_tap() {
 	TAP_NOT_OK=$((TAP_NOT_OK - (TAP_SKIP - TAP_SKIP_OK)))
 }
 
+# record NAME RC SECS [EXTRA [FAILED_TESTS]]: a step whose own exit status
+# is 0 still shows as FAIL in the summary when some of its tests failed
+# (those are counted one by one, not again as a step).
 record() {
-	local name=$1 rc=$2 secs=$3 extra=${4:-}
-	if ((rc == 0)); then
+	local name=$1 rc=$2 secs=$3 extra=${4:-} failed_tests=${5:-0}
+	if ((rc == 0 && failed_tests > 0)); then
+		PASSED=$((PASSED + 1))
+		FAILED_STEPS+="$name "
+		SUMMARY+=("FAIL  $name (${secs}s)$extra")
+	elif ((rc == 0)); then
 		PASSED=$((PASSED + 1))
 		SUMMARY+=("PASS  $name (${secs}s)$extra")
 	else
@@ -64,7 +71,7 @@ record() {
 # step [--tap] NAME COMMAND...: run COMMAND, show and keep its output,
 # count the result (and its TAP results with --tap).
 step() {
-	local tap=0 name rc=0 start=$SECONDS out extra=""
+	local tap=0 name rc=0 start=$SECONDS out extra="" failed_tests=0
 	[[ $1 == --tap ]] && { tap=1; shift; }
 	name=$1; shift
 	out="$CACHE/check/$name.out"
@@ -76,9 +83,16 @@ step() {
 		FAILED=$((FAILED + TAP_NOT_OK))
 		SKIPPED=$((SKIPPED + TAP_SKIP))
 		extra=": tests $TAP_OK ok, $TAP_NOT_OK not ok, $TAP_SKIP skipped"
+		failed_tests=$TAP_NOT_OK
 	fi
-	record "$name" "$rc" $((SECONDS - start)) "$extra"
-	log "==== $name: $( ((rc == 0)) && echo passed || echo "FAILED ($rc)")"
+	record "$name" "$rc" $((SECONDS - start)) "$extra" "$failed_tests"
+	if ((rc != 0)); then
+		log "==== $name: FAILED ($rc)"
+	elif ((failed_tests > 0)); then
+		log "==== $name: $failed_tests tests FAILED"
+	else
+		log "==== $name: passed"
+	fi
 	return 0
 }
 

@@ -1519,13 +1519,22 @@ TEST_F_TIMEOUT(udp, session_expires_after_idle_timeout, 60)
 		last_present = before;
 		usleep(20000);
 	}
-	ASSERT_GE(last_present, 0);
 	ASSERT_GE(first_absent, 0);
-	TH_LOG("after the last reply: listed at %ld ms, gone at %ld ms",
-	       last_present - t0, first_absent - t0);
+	/* Gone before the timeout is a failure however late we looked. */
 	EXPECT_GE(first_absent - t0, IDLE_TIMEOUT_MS - JIFFY_SLACK_MS);
-	EXPECT_LE(last_present - t0,
-		  IDLE_TIMEOUT_MS + GC_PERIOD_MS + SCHED_SLACK_MS);
+	if (last_present >= 0) {
+		TH_LOG("after the last reply: listed at %ld ms, gone at %ld ms",
+		       last_present - t0, first_absent - t0);
+		EXPECT_LE(last_present - t0,
+			  IDLE_TIMEOUT_MS + GC_PERIOD_MS + SCHED_SLACK_MS);
+	} else {
+		/* Under TCG a busy host can stall the guest for seconds:
+		 * its clock jumps and the first poll comes too late to
+		 * see the session. Only the lower bound is then known.
+		 */
+		TH_LOG("first poll %ld ms after the last reply found it gone; the guest was stalled",
+		       first_absent - t0);
+	}
 	EXPECT_EQ(1, route_counter(self->px, 1, "session_expiries"));
 	EXPECT_EQ(0, stats_value(self->px, "udp_sessions"));
 	/* The route's count drops once the session is freed, an RCU
