@@ -27,6 +27,7 @@ void litepx_config_set_defaults(struct litepx_options *opts)
 		.tcp_conn_limit = 50000,
 		.tcp_conn_ip_limit = 500,
 		.udp_session_limit = 25000,
+		.udp_session_ip_limit = 500,
 		.udp_pps_ip_limit = 5000,
 		.udp_bps_ip_limit = 5242880,
 		.rcvbuf = 1048576,

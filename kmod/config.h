@@ -30,6 +30,7 @@ struct litepx_options {
 	u32 tcp_conn_limit;
 	u32 tcp_conn_ip_limit;
 	u32 udp_session_limit;
+	u32 udp_session_ip_limit;
 	u32 udp_pps_ip_limit;
 	u64 udp_bps_ip_limit;
 	u32 rcvbuf;
@@ -59,6 +60,7 @@ enum litepx_counter {
 	LITEPX_CNT_DROPPED_BPS,
 	LITEPX_CNT_SESSION_EXPIRIES,
 	LITEPX_CNT_DROPPED_OTHER,
+	LITEPX_CNT_REFUSED_SESSION_IP_LIMIT,
 
 	__LITEPX_CNT_MAX
 };

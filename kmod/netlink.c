@@ -33,6 +33,7 @@ static const struct nla_policy litepx_opt_policy[LITEPX_OPT_A_MAX + 1] = {
 	[LITEPX_OPT_A_TCP_CONN_LIMIT] = { .type = NLA_U32 },
 	[LITEPX_OPT_A_TCP_CONN_IP_LIMIT] = { .type = NLA_U32 },
 	[LITEPX_OPT_A_UDP_SESSION_LIMIT] = { .type = NLA_U32 },
+	[LITEPX_OPT_A_UDP_SESSION_IP_LIMIT] = { .type = NLA_U32 },
 	[LITEPX_OPT_A_UDP_PPS_IP_LIMIT] = { .type = NLA_U32 },
 	[LITEPX_OPT_A_UDP_BPS_IP_LIMIT] = { .type = NLA_U64 },
 	[LITEPX_OPT_A_IPV6_PREFIX] = NLA_POLICY_RANGE(NLA_U8, 1, 128),
@@ -385,6 +386,8 @@ static int parse_options(const struct nlattr *nest,
 		    &opts->tcp_conn_ip_limit);
 	get_u32_opt(tb, LITEPX_OPT_A_UDP_SESSION_LIMIT,
 		    &opts->udp_session_limit);
+	get_u32_opt(tb, LITEPX_OPT_A_UDP_SESSION_IP_LIMIT,
+		    &opts->udp_session_ip_limit);
 	get_u32_opt(tb, LITEPX_OPT_A_UDP_PPS_IP_LIMIT,
 		    &opts->udp_pps_ip_limit);
 	if (tb[LITEPX_OPT_A_UDP_BPS_IP_LIMIT])
@@ -536,6 +539,8 @@ static int put_options(struct sk_buff *skb, const struct litepx_options *opts)
 			opts->tcp_conn_ip_limit) ||
 	    nla_put_u32(skb, LITEPX_OPT_A_UDP_SESSION_LIMIT,
 			opts->udp_session_limit) ||
+	    nla_put_u32(skb, LITEPX_OPT_A_UDP_SESSION_IP_LIMIT,
+			opts->udp_session_ip_limit) ||
 	    nla_put_u32(skb, LITEPX_OPT_A_UDP_PPS_IP_LIMIT,
 			opts->udp_pps_ip_limit) ||
 	    nla_put_u64_64bit(skb, LITEPX_OPT_A_UDP_BPS_IP_LIMIT,
@@ -580,15 +585,29 @@ static int put_route_fields(struct sk_buff *skb,
 	return 0;
 }
 
+/*
+ * The attribute of each counter: the first ones in order from
+ * LITEPX_STATS_A_CONNS; counters added since follow SESSIONS_ACTIVE, so
+ * that no attribute changes its number.
+ */
+static int stats_attr(int counter)
+{
+	BUILD_BUG_ON(LITEPX_STATS_A_CONNS + LITEPX_CNT_DROPPED_OTHER + 1 !=
+		     LITEPX_STATS_A_SESSIONS_ACTIVE);
+	BUILD_BUG_ON(LITEPX_STATS_A_SESSIONS_ACTIVE + __LITEPX_CNT_MAX -
+		     LITEPX_CNT_DROPPED_OTHER - 1 != LITEPX_STATS_A_MAX);
+	if (counter <= LITEPX_CNT_DROPPED_OTHER)
+		return LITEPX_STATS_A_CONNS + counter;
+	return LITEPX_STATS_A_SESSIONS_ACTIVE + counter -
+	       LITEPX_CNT_DROPPED_OTHER;
+}
+
 static int put_stats(struct sk_buff *skb, const struct litepx_route *route)
 {
 	struct litepx_route_counters sum;
 	struct nlattr *nest;
 	int i;
 
-	/* The counters map onto the attributes in order. */
-	BUILD_BUG_ON(LITEPX_STATS_A_CONNS + __LITEPX_CNT_MAX !=
-		     LITEPX_STATS_A_SESSIONS_ACTIVE);
 	litepx_route_counters_sum(route, &sum);
 	nest = nla_nest_start(skb, LITEPX_ROUTE_A_STATS);
 	if (!nest)
@@ -597,7 +616,7 @@ static int put_stats(struct sk_buff *skb, const struct litepx_route *route)
 			atomic_read(&route->stats->active)))
 		goto err_cancel;
 	for (i = 0; i < __LITEPX_CNT_MAX; i++)
-		if (nla_put_u64_64bit(skb, LITEPX_STATS_A_CONNS + i, sum.v[i],
+		if (nla_put_u64_64bit(skb, stats_attr(i), sum.v[i],
 				      LITEPX_STATS_A_PAD))
 			goto err_cancel;
 	if (nla_put_u32(skb, LITEPX_STATS_A_SESSIONS_ACTIVE,

@@ -51,6 +51,8 @@ static void show_options(struct seq_file *seq,
 		   opts->tcp_conn_ip_limit);
 	seq_printf(seq, "ipv6_prefix %u\n", opts->ipv6_prefix);
 	seq_printf(seq, "udp_session_limit %u\n", opts->udp_session_limit);
+	seq_printf(seq, "udp_session_ip_limit %u\n",
+		   opts->udp_session_ip_limit);
 	seq_printf(seq, "udp_pps_ip_limit %u\n", opts->udp_pps_ip_limit);
 	seq_printf(seq, "udp_bps_ip_limit %llu\n", opts->udp_bps_ip_limit);
 	seq_printf(seq, "recv_buffer_size %u\n", opts->rcvbuf);
@@ -138,7 +140,8 @@ static void show_route(struct seq_file *seq, const struct litepx_config *cfg,
 	"connect_failures connect_timeouts idle_timeouts " \
 	"shutdown_timeouts resets sessions_active sessions " \
 	"packets_to_target packets_to_client refused_session_limit " \
-	"dropped_pps dropped_bps session_expiries dropped_other\n"
+	"dropped_pps dropped_bps session_expiries dropped_other " \
+	"refused_session_ip_limit\n"
 
 /* The snapshot being walked, so every line of one read is consistent. */
 struct routes_iter {
@@ -216,6 +219,7 @@ static const char * const counter_names[__LITEPX_CNT_MAX] = {
 	[LITEPX_CNT_DROPPED_BPS] = "dropped_bps",
 	[LITEPX_CNT_SESSION_EXPIRIES] = "session_expiries",
 	[LITEPX_CNT_DROPPED_OTHER] = "dropped_other",
+	[LITEPX_CNT_REFUSED_SESSION_IP_LIMIT] = "refused_session_ip_limit",
 };
 
 /* Totals of the routes in force, and the namespace's live objects. */

@@ -10,10 +10,12 @@
  * target, hooked the same way, so the target's replies arrive in softirq
  * too and leave for the client from the address and port it wrote to.
  *
- * Opening the session's socket needs process context, so a client's
- * first datagrams wait in the session (a few, briefly) while its setup
- * work runs. Sessions are found under RCU; a GC work expires idle ones and
- * those of removed routes, and frees them after a grace period.
+ * A new client is admitted under the table lock: the table and its source
+ * must have room and its first datagram must be within the source's
+ * rates. Opening the session's socket needs process context, so a
+ * client's first datagrams wait in the session (a few, briefly) while its
+ * setup work runs. Sessions are found under RCU; a GC work expires idle
+ * ones and those of removed routes, and frees them after a grace period.
  */
 #include <linux/jhash.h>
 #include <linux/jiffies.h>
@@ -66,7 +68,8 @@ struct udp_source {
 	struct hlist_node node;		/* in ln->udp_sources */
 	struct list_head dead;		/* in a GC batch */
 	struct litepx_addr key;
-	spinlock_t lock;		/* protects pps_tat and bps_tat */
+	/* Protects pps_tat and bps_tat; nests inside ln->sessions_lock. */
+	spinlock_t lock;
 	u64 pps_tat;
 	u64 bps_tat;
 	u32 sessions;			/* under ln->sessions_lock */
@@ -518,20 +521,81 @@ static struct litepx_session *session_alloc(struct litepx_net *ln,
 
 struct session_limits {
 	u32 sessions;
+	u32 sessions_per_source;
 	u32 pps;
 	u64 bps;
 	u8 ipv6_prefix;
 };
 
+/* Charges src for a datagram of len payload bytes; counts a drop. */
+static bool source_charged(struct udp_source *src, struct litepx_route *route,
+			   unsigned int len, const struct session_limits *lim)
+{
+	switch (source_charge(src, len, lim->pps, lim->bps)) {
+	case DROP_PPS:
+		litepx_route_count(route, LITEPX_CNT_DROPPED_PPS, 1);
+		return false;
+	case DROP_BPS:
+		litepx_route_count(route, LITEPX_CNT_DROPPED_BPS, 1);
+		return false;
+	case PASS:
+		break;
+	}
+	return true;
+}
+
 /*
- * Adds a session for key unless the table is full. Returns the session
- * now in the table for key (another CPU may have added it first), or NULL
- * when the datagram is to be dropped (counted here).
+ * Whether a client without a session may open one, under
+ * ln->sessions_lock: the table and the client's source have room, and its
+ * first datagram is within the source's rates, so that a flood from new
+ * ports neither fills the table nor escapes the buckets. Returns the
+ * source, or NULL (counted) to drop the datagram.
+ */
+static struct udp_source *session_admit(struct litepx_net *ln,
+					struct litepx_route *route,
+					const struct litepx_addr *skey,
+					const struct session_limits *lim,
+					unsigned int len)
+{
+	struct udp_source *src;
+
+	if (lim->sessions && ln->nsessions >= lim->sessions) {
+		litepx_route_count(route, LITEPX_CNT_REFUSED_SESSION_LIMIT, 1);
+		litepx_log_conn(ln, LITEPX_LOG_INFO,
+				"route %u: refused a UDP client: %u sessions open\n",
+				route->id, ln->nsessions);
+		return NULL;
+	}
+	src = source_get_locked(ln, skey);
+	if (!src) {
+		litepx_route_count(route, LITEPX_CNT_DROPPED_OTHER, 1);
+		return NULL;
+	}
+	/* Even a refused client's source entry waits for the GC. */
+	gc_arm(ln);
+	if (lim->sessions_per_source &&
+	    src->sessions >= lim->sessions_per_source) {
+		litepx_route_count(route, LITEPX_CNT_REFUSED_SESSION_IP_LIMIT,
+				   1);
+		litepx_log_conn(ln, LITEPX_LOG_INFO,
+				"route %u: refused a UDP client: %u sessions from its source\n",
+				route->id, src->sessions);
+		return NULL;
+	}
+	return source_charged(src, route, len, lim) ? src : NULL;
+}
+
+/*
+ * Adds a session for key if session_admit() lets it in. Returns the
+ * session now in the table for key (another CPU may have added it first:
+ * *charged stays false, the datagram is not paid for yet), or NULL when
+ * the datagram is to be dropped (counted here).
  */
 static struct litepx_session *session_create(struct litepx_net *ln,
 					     struct litepx_route *route,
 					     const struct session_key *key,
-					     const struct session_limits *lim)
+					     const struct session_limits *lim,
+					     unsigned int len, bool *charged)
 {
 	struct litepx_session *s, *found;
 	struct litepx_addr skey;
@@ -546,15 +610,11 @@ static struct litepx_session *session_create(struct litepx_net *ln,
 	found = session_lookup(ln, key);
 	if (found || ln->udp_exiting)
 		goto out_unlock;
-	if (lim->sessions && ln->nsessions >= lim->sessions) {
-		litepx_route_count(route, LITEPX_CNT_REFUSED_SESSION_LIMIT, 1);
-		litepx_log_conn(ln, LITEPX_LOG_INFO,
-				"route %u: refused a UDP client: %u sessions open\n",
-				route->id, ln->nsessions);
+	s->source = session_admit(ln, route, &skey, lim, len);
+	if (!s->source)
 		goto out_unlock;
-	}
-	s->source = source_get_locked(ln, &skey);
-	if (!s->source || !refcount_inc_not_zero(&route->refs)) {
+	*charged = true;
+	if (!refcount_inc_not_zero(&route->refs)) {
 		litepx_route_count(route, LITEPX_CNT_DROPPED_OTHER, 1);
 		goto out_unlock;
 	}
@@ -562,7 +622,6 @@ static struct litepx_session *session_create(struct litepx_net *ln,
 	ln->nsessions++;
 	hlist_add_head_rcu(&s->node, &ln->sessions[session_hash(key)]);
 	atomic_inc(&route->stats->sessions_active);
-	gc_arm(ln);
 	spin_unlock_bh(&ln->sessions_lock);
 
 	litepx_route_count(route, LITEPX_CNT_SESSIONS, 1);
@@ -582,30 +641,26 @@ static bool session_limits(struct litepx_net *ln, struct session_limits *lim)
 	if (!cfg)
 		return false;
 	lim->sessions = cfg->opts.udp_session_limit;
+	lim->sessions_per_source = cfg->opts.udp_session_ip_limit;
 	lim->pps = cfg->opts.udp_pps_ip_limit;
 	lim->bps = cfg->opts.udp_bps_ip_limit;
 	lim->ipv6_prefix = cfg->opts.ipv6_prefix;
 	return true;
 }
 
-/* Charges the source, then forwards or parks skb. Consumes skb. */
+/*
+ * Charges the source for len payload bytes unless session_create() did,
+ * then forwards or parks skb. Consumes skb.
+ */
 static void session_from_client(struct litepx_session *s, struct sk_buff *skb,
-				const struct session_limits *lim)
+				const struct session_limits *lim,
+				unsigned int len, bool charged)
 {
-	unsigned int len = skb->len - sizeof(struct udphdr);
 	struct litepx_route *route = s->route;
 	bool parked = false;
 
-	switch (source_charge(s->source, len, lim->pps, lim->bps)) {
-	case DROP_PPS:
-		litepx_route_count(route, LITEPX_CNT_DROPPED_PPS, 1);
+	if (!charged && !source_charged(s->source, route, len, lim))
 		goto drop;
-	case DROP_BPS:
-		litepx_route_count(route, LITEPX_CNT_DROPPED_BPS, 1);
-		goto drop;
-	case PASS:
-		break;
-	}
 	touch(&s->last_active);
 	if (likely(session_state(s) == SESSION_READY)) {
 		forward_to_target(s, skb);
@@ -637,6 +692,8 @@ static int client_rcv(struct sock *sk, struct sk_buff *skb)
 	struct litepx_route *route;
 	struct litepx_session *s;
 	struct session_key key;
+	bool charged = false;
+	unsigned int len;
 
 	/* Broadcast and multicast cannot be answered from their address. */
 	if (!l || skb->pkt_type != PACKET_HOST)
@@ -649,11 +706,12 @@ static int client_rcv(struct sock *sk, struct sk_buff *skb)
 	/* A session of a route a reload removed is about to end. */
 	if (s && READ_ONCE(s->route->stats->drain_start))
 		goto drop;
+	len = skb->len - sizeof(struct udphdr);
 	if (!s)
-		s = session_create(l->ln, route, &key, &lim);
+		s = session_create(l->ln, route, &key, &lim, len, &charged);
 	if (!s)
 		goto drop;
-	session_from_client(s, skb, &lim);
+	session_from_client(s, skb, &lim, len, charged);
 	return 0;
 
 drop:

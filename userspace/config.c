@@ -514,9 +514,10 @@ static void parse_security_tcp(struct loader *ld, yaml_node_t *node,
 static void parse_security_udp(struct loader *ld, yaml_node_t *node,
 			       struct lpx_options *o)
 {
-	enum { SESSIONS, PPS, BPS };
+	enum { SESSIONS, SESSIONS_IP, PPS, BPS };
 	struct key keys[] = {
 		[SESSIONS] = KEY("connection_limits"),
+		[SESSIONS_IP] = KEY("connection_ip_limits"),
 		[PPS] = KEY("pps_ip_limits"),
 		[BPS] = KEY("bps_ip_limits"),
 	};
@@ -528,6 +529,10 @@ static void parse_security_udp(struct loader *ld, yaml_node_t *node,
 		get_u32(ld, keys[SESSIONS].value,
 			"security.udp.connection_limits", 0, UINT32_MAX,
 			&o->udp_session_limit);
+	if (keys[SESSIONS_IP].value)
+		get_u32(ld, keys[SESSIONS_IP].value,
+			"security.udp.connection_ip_limits", 0, UINT32_MAX,
+			&o->udp_session_ip_limit);
 	if (keys[PPS].value)
 		get_u32(ld, keys[PPS].value, "security.udp.pps_ip_limits", 0,
 			UINT32_MAX, &o->udp_pps_ip_limit);
@@ -1700,6 +1705,7 @@ static void set_defaults(struct lpx_options *o)
 	o->tcp_conn_limit = LPX_DEFAULT_TCP_CONN_LIMIT;
 	o->tcp_conn_ip_limit = LPX_DEFAULT_TCP_CONN_IP_LIMIT;
 	o->udp_session_limit = LPX_DEFAULT_UDP_SESSION_LIMIT;
+	o->udp_session_ip_limit = LPX_DEFAULT_UDP_SESSION_IP_LIMIT;
 	o->udp_pps_ip_limit = LPX_DEFAULT_UDP_PPS_IP_LIMIT;
 	o->udp_bps_ip_limit = LPX_DEFAULT_UDP_BPS_IP_LIMIT;
 	o->ipv6_prefix = LPX_DEFAULT_IPV6_PREFIX;

@@ -24,6 +24,7 @@
 #define LPX_DEFAULT_TCP_CONN_LIMIT	50000
 #define LPX_DEFAULT_TCP_CONN_IP_LIMIT	500
 #define LPX_DEFAULT_UDP_SESSION_LIMIT	25000
+#define LPX_DEFAULT_UDP_SESSION_IP_LIMIT 500
 #define LPX_DEFAULT_UDP_PPS_IP_LIMIT	5000
 #define LPX_DEFAULT_UDP_BPS_IP_LIMIT	5242880
 #define LPX_DEFAULT_IPV6_PREFIX		64
@@ -75,6 +76,7 @@ struct lpx_options {
 	uint32_t tcp_conn_limit;
 	uint32_t tcp_conn_ip_limit;
 	uint32_t udp_session_limit;
+	uint32_t udp_session_ip_limit;
 	uint32_t udp_pps_ip_limit;
 	uint64_t udp_bps_ip_limit;
 	uint8_t ipv6_prefix;

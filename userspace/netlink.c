@@ -254,6 +254,8 @@ static int put_options(struct nl_msg *msg, const struct lpx_options *o)
 			o->tcp_conn_ip_limit) ||
 	    nla_put_u32(msg, LITEPX_OPT_A_UDP_SESSION_LIMIT,
 			o->udp_session_limit) ||
+	    nla_put_u32(msg, LITEPX_OPT_A_UDP_SESSION_IP_LIMIT,
+			o->udp_session_ip_limit) ||
 	    nla_put_u32(msg, LITEPX_OPT_A_UDP_PPS_IP_LIMIT,
 			o->udp_pps_ip_limit) ||
 	    nla_put_u64(msg, LITEPX_OPT_A_UDP_BPS_IP_LIMIT,
@@ -418,6 +420,7 @@ static struct nla_policy opt_policy[LITEPX_OPT_A_MAX + 1] = {
 	[LITEPX_OPT_A_TCP_CONN_LIMIT] = { .type = NLA_U32 },
 	[LITEPX_OPT_A_TCP_CONN_IP_LIMIT] = { .type = NLA_U32 },
 	[LITEPX_OPT_A_UDP_SESSION_LIMIT] = { .type = NLA_U32 },
+	[LITEPX_OPT_A_UDP_SESSION_IP_LIMIT] = { .type = NLA_U32 },
 	[LITEPX_OPT_A_UDP_PPS_IP_LIMIT] = { .type = NLA_U32 },
 	[LITEPX_OPT_A_UDP_BPS_IP_LIMIT] = { .type = NLA_U64 },
 	[LITEPX_OPT_A_IPV6_PREFIX] = { .type = NLA_U8 },
@@ -566,6 +569,8 @@ int lpx_nl_parse_options(struct nlattr *nest, struct lpx_options *o)
 	get_u32_opt(tb, LITEPX_OPT_A_TCP_CONN_LIMIT, &o->tcp_conn_limit);
 	get_u32_opt(tb, LITEPX_OPT_A_TCP_CONN_IP_LIMIT, &o->tcp_conn_ip_limit);
 	get_u32_opt(tb, LITEPX_OPT_A_UDP_SESSION_LIMIT, &o->udp_session_limit);
+	get_u32_opt(tb, LITEPX_OPT_A_UDP_SESSION_IP_LIMIT,
+		    &o->udp_session_ip_limit);
 	get_u32_opt(tb, LITEPX_OPT_A_UDP_PPS_IP_LIMIT, &o->udp_pps_ip_limit);
 	get_u32_opt(tb, LITEPX_OPT_A_RCVBUF, &o->rcvbuf);
 	get_u32_opt(tb, LITEPX_OPT_A_SNDBUF, &o->sndbuf);
@@ -623,7 +628,20 @@ const char *const lpx_counter_names[LPX_NCOUNTERS] = {
 	"idle_timeouts", "shutdown_timeouts", "resets", "sessions",
 	"packets_to_target", "packets_to_client", "refused_session_limit",
 	"dropped_pps", "dropped_bps", "session_expiries", "dropped_other",
+	"refused_session_ip_limit",
 };
+
+/* The counter of a stats attribute (the inverse of the kernel's map), or -1. */
+static int stats_counter(int type)
+{
+	if (type >= LITEPX_STATS_A_CONNS && type <= LITEPX_STATS_A_DROPPED_OTHER)
+		return type - LITEPX_STATS_A_CONNS;
+	if (type > LITEPX_STATS_A_SESSIONS_ACTIVE &&
+	    type <= LITEPX_STATS_A_MAX)
+		return LITEPX_STATS_A_DROPPED_OTHER - LITEPX_STATS_A_CONNS +
+		       type - LITEPX_STATS_A_SESSIONS_ACTIVE;
+	return -1;
+}
 
 static int parse_stats(struct nlattr *route, struct lpx_route_stats *st)
 {
@@ -640,11 +658,8 @@ static int parse_stats(struct nlattr *route, struct lpx_route_stats *st)
 		else if (type == LITEPX_STATS_A_SESSIONS_ACTIVE &&
 			 nla_len(attr) == 4)
 			st->sessions_active = nla_get_u32(attr);
-		else if (type >= LITEPX_STATS_A_CONNS &&
-			 type < LITEPX_STATS_A_CONNS + LPX_NCOUNTERS &&
-			 nla_len(attr) == 8)
-			st->counters[type - LITEPX_STATS_A_CONNS] =
-				nla_get_u64(attr);
+		else if (stats_counter(type) >= 0 && nla_len(attr) == 8)
+			st->counters[stats_counter(type)] = nla_get_u64(attr);
 	}
 	return 0;
 }

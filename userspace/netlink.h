@@ -52,8 +52,12 @@ struct lpx_kernel_state {
 
 int lpx_nl_config_get(struct lpx_nl *nl, struct lpx_kernel_state *state);
 
-/* A route's u64 counters, LITEPX_STATS_A_CONNS to _DROPPED_OTHER. */
-#define LPX_NCOUNTERS (LITEPX_STATS_A_DROPPED_OTHER - LITEPX_STATS_A_CONNS + 1)
+/*
+ * A route's u64 counters: LITEPX_STATS_A_CONNS to _DROPPED_OTHER, then
+ * those after LITEPX_STATS_A_SESSIONS_ACTIVE.
+ */
+#define LPX_NCOUNTERS (LITEPX_STATS_A_DROPPED_OTHER - LITEPX_STATS_A_CONNS + \
+		       1 + LITEPX_STATS_A_MAX - LITEPX_STATS_A_SESSIONS_ACTIVE)
 
 struct lpx_route_stats {
 	uint32_t id;

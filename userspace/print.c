@@ -223,6 +223,7 @@ static void print_options(FILE *out, const struct lpx_options *o)
 	print_limit(out, "connection_ip_limits", o->tcp_conn_ip_limit);
 	fprintf(out, "    ipv6_prefix: %u\n  udp:\n", o->ipv6_prefix);
 	print_limit(out, "connection_limits", o->udp_session_limit);
+	print_limit(out, "connection_ip_limits", o->udp_session_ip_limit);
 	print_limit(out, "pps_ip_limits", o->udp_pps_ip_limit);
 	fprintf(out, "    bps_ip_limits: %s\n", o->udp_bps_ip_limit ?
 		lpx_format_size(bps, sizeof(bps), o->udp_bps_ip_limit) :
@@ -380,9 +381,11 @@ static void json_options(FILE *out, const struct lpx_options *o)
 	fprintf(out, ",\"security\":{\"tcp\":{\"connection_limits\":%" PRIu32
 		",\"connection_ip_limits\":%" PRIu32 ",\"ipv6_prefix\":%u},"
 		"\"udp\":{\"connection_limits\":%" PRIu32
+		",\"connection_ip_limits\":%" PRIu32
 		",\"pps_ip_limits\":%" PRIu32 ",\"bps_ip_limits\":%" PRIu64
 		"}}", o->tcp_conn_limit, o->tcp_conn_ip_limit, o->ipv6_prefix,
-		o->udp_session_limit, o->udp_pps_ip_limit,
+		o->udp_session_limit, o->udp_session_ip_limit,
+		o->udp_pps_ip_limit,
 		o->udp_bps_ip_limit);
 	fprintf(out, ",\"performance\":{\"cpu_affinity\":[");
 	for (i = 0; i < o->ncpus; i++)

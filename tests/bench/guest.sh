@@ -153,7 +153,8 @@ start_litepx() {
 		  connection: {idle_timeout: 1h}
 		security:
 		  tcp: {connection_limits: 0, connection_ip_limits: 0}
-		  udp: {connection_limits: 0, pps_ip_limits: 0, bps_ip_limits: 0}
+		  udp: {connection_limits: 0, connection_ip_limits: 0, pps_ip_limits: 0,
+		        bps_ip_limits: 0}
 	EOF
 	modprobe -q udp_tunnel || true
 	modprobe -q ip6_udp_tunnel || true

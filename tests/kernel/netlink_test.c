@@ -67,6 +67,7 @@ static void default_options(struct lpx_options *o)
 	o->tcp_conn_limit = LPX_DEFAULT_TCP_CONN_LIMIT;
 	o->tcp_conn_ip_limit = LPX_DEFAULT_TCP_CONN_IP_LIMIT;
 	o->udp_session_limit = LPX_DEFAULT_UDP_SESSION_LIMIT;
+	o->udp_session_ip_limit = LPX_DEFAULT_UDP_SESSION_IP_LIMIT;
 	o->udp_pps_ip_limit = LPX_DEFAULT_UDP_PPS_IP_LIMIT;
 	o->udp_bps_ip_limit = LPX_DEFAULT_UDP_BPS_IP_LIMIT;
 	o->ipv6_prefix = LPX_DEFAULT_IPV6_PREFIX;
@@ -151,7 +152,14 @@ TEST_F(netns, empty_namespace)
 
 	ASSERT_EQ(0, dump(self->nl, &got));
 	EXPECT_EQ(0, got.nroutes);
+	/* The kernel's defaults are the ones litepxctl documents. */
 	EXPECT_EQ(LPX_DEFAULT_IDLE_TIMEOUT_MS, got.opts.idle_timeout_ms);
+	EXPECT_EQ(LPX_DEFAULT_TCP_CONN_IP_LIMIT, got.opts.tcp_conn_ip_limit);
+	EXPECT_EQ(LPX_DEFAULT_UDP_SESSION_LIMIT, got.opts.udp_session_limit);
+	EXPECT_EQ(LPX_DEFAULT_UDP_SESSION_IP_LIMIT,
+		  got.opts.udp_session_ip_limit);
+	EXPECT_EQ(LPX_DEFAULT_UDP_PPS_IP_LIMIT, got.opts.udp_pps_ip_limit);
+	EXPECT_EQ(LPX_DEFAULT_UDP_BPS_IP_LIMIT, got.opts.udp_bps_ip_limit);
 	lpx_config_free(&got);
 	EXPECT_NE(NULL, strstr(read_file("/proc/litepx/config"), "routes 0"));
 }

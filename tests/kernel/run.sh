@@ -30,6 +30,8 @@ cat >/tmp/busy.yml <<EOF
 security:
   tcp:
     connection_ip_limits: 0
+  udp:
+    connection_ip_limits: 0
 routes:
   - port: 7000
     dest_host: 198.51.100.2

@@ -1613,6 +1613,127 @@ TEST_F_TIMEOUT(udp, session_limit, 60)
 	EXPECT_EQ(0, target_errors(self->target));
 }
 
+/* Route 1's counter called name, as litepxctl show gets it; -1 if none. */
+static long long dumped_counter(struct lpx_nl *nl, const char *name)
+{
+	struct lpx_route_stats *stats = NULL;
+	long long value = -1;
+	struct lpx_config cfg;
+	bool interrupted;
+	unsigned int i;
+
+	if (lpx_nl_config_dump(nl, &cfg, &stats, &interrupted))
+		return -1;
+	for (i = 0; cfg.nroutes && i < LPX_NCOUNTERS; i++)
+		if (!strcmp(lpx_counter_names[i], name))
+			value = stats[0].counters[i];
+	free(stats);
+	lpx_config_free(&cfg);
+	return value;
+}
+
+/*
+ * udp.connection_ip_limits: 2 sessions per source. A third port of the
+ * same address is refused and counted while the two keep working; so is
+ * the second address on IPv6, in the same /64, but not on IPv4. Once the
+ * two expire, the third port gets its session.
+ */
+TEST_F_TIMEOUT(udp, session_ip_limit, 60)
+{
+	bool shared = variant->family == AF_INET6;
+	const size_t size = 64;
+	struct client *c, *third, *other;
+	unsigned int refused = 3;
+	struct pollfd p;
+
+	self->cfg.opts.udp_session_ip_limit = 2;
+	self->cfg.routes[0].idle_timeout_ms = IDLE_TIMEOUT_MS;
+	ASSERT_EQ(0, load(self));
+	c = add_client(self, variant, variant->client, variant->proxy,
+		       LISTEN_PORT);
+	ASSERT_NE(NULL, add_client(self, variant, variant->client,
+				   variant->proxy, LISTEN_PORT));
+	third = add_client(self, variant, variant->client, variant->proxy,
+			   LISTEN_PORT);
+	other = add_client(self, variant, variant->client2, variant->proxy,
+			   LISTEN_PORT);
+	ASSERT_NE(NULL, third);
+	ASSERT_NE(NULL, other);
+	ASSERT_EQ(0, exchange(c, 2, &size, 1, 1));
+
+	ASSERT_EQ(0, send_unanswered(third, size, 3));
+	if (shared) {
+		ASSERT_EQ(0, send_unanswered(other, size, 1));
+		refused++;
+	} else {
+		EXPECT_EQ(0, exchange(other, 1, &size, 1, 1));
+	}
+	/* The two sessions still relay while the third port is refused. */
+	EXPECT_EQ(0, exchange(c, 2, &size, 1, 1));
+	EXPECT_EQ(refused, wait_counter(self->px, 1, "refused_session_ip_limit",
+					refused, 5000));
+	p.fd = third->fd;
+	p.events = POLLIN;
+	EXPECT_EQ(0, poll(&p, 1, 500));
+	EXPECT_EQ(0, target_from_client(self->target, third->id, NULL));
+	EXPECT_EQ(shared ? 0 : 1,
+		  target_from_client(self->target, other->id, NULL));
+	EXPECT_EQ(shared ? 2 : 3, route_counter(self->px, 1, "sessions"));
+	EXPECT_EQ(shared ? 2 : 3, stats_value(self->px, "udp_sessions"));
+	EXPECT_EQ(0, route_counter(self->px, 1, "refused_session_limit"));
+	EXPECT_EQ(refused, stats_value(self->px, "refused_session_ip_limit"));
+	EXPECT_EQ(refused, dumped_counter(self->nl, "refused_session_ip_limit"));
+
+	/* Room again once the source's sessions have expired. */
+	EXPECT_EQ(0, wait_counter(self->px, 1, "sessions_active", 0,
+				  4 * IDLE_TIMEOUT_MS));
+	EXPECT_EQ(0, exchange(third, 1, &size, 1, 1));
+	EXPECT_EQ(1, target_from_client(self->target, third->id, NULL));
+	EXPECT_EQ(refused, route_counter(self->px, 1,
+					 "refused_session_ip_limit"));
+	EXPECT_EQ(0, target_errors(self->target));
+}
+
+/*
+ * A new client's first datagram is charged to its source before a session
+ * is made: with pps_ip_limits 1, new ports of an address that has just
+ * spent its budget are dropped and leave no session behind. Each of their
+ * datagrams either opened a session or was dropped, never both.
+ */
+TEST_F_TIMEOUT(udp, datagram_over_the_rate_opens_no_session, 60)
+{
+	const unsigned int late = 5;
+	const size_t size = 64;
+	long long dropped = -1, sessions = -1;
+	unsigned int i;
+	struct client *c;
+	long end;
+
+	self->cfg.opts.udp_pps_ip_limit = 1;
+	ASSERT_EQ(0, load(self));
+	for (i = 0; i <= late; i++)
+		ASSERT_NE(NULL, add_client(self, variant, variant->client,
+					   variant->proxy, LISTEN_PORT));
+	c = self->clients;
+	ASSERT_EQ(0, exchange(c, 1, &size, 1, 1));
+	for (i = 1; i <= late; i++)
+		ASSERT_EQ(0, send_unanswered(&c[i], size, 1));
+	end = now_ms() + 5000;
+	do {
+		usleep(20000);
+		dropped = route_counter(self->px, 1, "dropped_pps");
+		sessions = route_counter(self->px, 1, "sessions");
+	} while (dropped + sessions < late + 1 && now_ms() < end);
+	TH_LOG("%lld of %u new ports dropped", dropped, late);
+	EXPECT_GE(dropped, 1);
+	EXPECT_EQ(late + 1, dropped + sessions);
+	EXPECT_EQ(sessions, route_counter(self->px, 1, "sessions_active"));
+	EXPECT_EQ(sessions, read_sessions(self->px, NULL, 0));
+	/* A new session's first datagram leaves once its socket is set up. */
+	EXPECT_EQ(sessions, wait_counter(self->px, 1, "packets_to_target",
+					 sessions, 3000));
+}
+
 /* When each datagram of a rate run left, and whose it was. */
 struct send_log {
 	unsigned int client;

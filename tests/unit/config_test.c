@@ -326,6 +326,8 @@ TEST_F(loader, minimal_gets_every_default)
 	EXPECT_EQ(LPX_DEFAULT_TCP_CONN_LIMIT, OPTS->tcp_conn_limit);
 	EXPECT_EQ(LPX_DEFAULT_TCP_CONN_IP_LIMIT, OPTS->tcp_conn_ip_limit);
 	EXPECT_EQ(LPX_DEFAULT_UDP_SESSION_LIMIT, OPTS->udp_session_limit);
+	EXPECT_EQ(LPX_DEFAULT_UDP_SESSION_IP_LIMIT,
+		  OPTS->udp_session_ip_limit);
 	EXPECT_EQ(LPX_DEFAULT_UDP_PPS_IP_LIMIT, OPTS->udp_pps_ip_limit);
 	EXPECT_EQ(LPX_DEFAULT_UDP_BPS_IP_LIMIT, OPTS->udp_bps_ip_limit);
 	EXPECT_EQ(LPX_DEFAULT_IPV6_PREFIX, OPTS->ipv6_prefix);
@@ -516,6 +518,7 @@ TEST_F(loader, every_option_set)
 		"    ipv6_prefix: 48\n"
 		"  udp:\n"
 		"    connection_limits: 8\n"
+		"    connection_ip_limits: 11\n"
 		"    pps_ip_limits: 9\n"
 		"    bps_ip_limits: 10\n"
 		"performance:\n"
@@ -532,6 +535,7 @@ TEST_F(loader, every_option_set)
 	EXPECT_EQ(7, OPTS->tcp_conn_ip_limit);
 	EXPECT_EQ(48, OPTS->ipv6_prefix);
 	EXPECT_EQ(8, OPTS->udp_session_limit);
+	EXPECT_EQ(11, OPTS->udp_session_ip_limit);
 	EXPECT_EQ(9, OPTS->udp_pps_ip_limit);
 	EXPECT_EQ(10, OPTS->udp_bps_ip_limit);
 	EXPECT_EQ(4096, OPTS->rcvbuf);
@@ -1062,6 +1066,18 @@ TEST_F(loader, option_out_of_range)
 		   "out of range 0..4294967295");
 }
 
+TEST_F(loader, udp_session_ip_limit_is_a_count)
+{
+	LOAD_FAILS("routes:\n"
+		   "  - port: 8080\n"
+		   "    dest_host: 192.0.2.1\n"
+		   "security:\n"
+		   "  udp:\n"
+		   "    connection_ip_limits: -1\n",
+		   NAME ":6:27: security.udp.connection_ip_limits: '-1' is not "
+		   "a whole number");
+}
+
 /* ---- durations and sizes ---- */
 
 TEST_F(loader, not_a_duration)
@@ -1553,6 +1569,8 @@ TEST_F(loader, seed_reference_config_fixed)
 	EXPECT_EQ(LPX_DEFAULT_TCP_CONN_LIMIT, OPTS->tcp_conn_limit);
 	EXPECT_EQ(LPX_DEFAULT_TCP_CONN_IP_LIMIT, OPTS->tcp_conn_ip_limit);
 	EXPECT_EQ(LPX_DEFAULT_UDP_SESSION_LIMIT, OPTS->udp_session_limit);
+	EXPECT_EQ(LPX_DEFAULT_UDP_SESSION_IP_LIMIT,
+		  OPTS->udp_session_ip_limit);
 	EXPECT_EQ(LPX_DEFAULT_UDP_PPS_IP_LIMIT, OPTS->udp_pps_ip_limit);
 	EXPECT_EQ(LPX_DEFAULT_UDP_BPS_IP_LIMIT, OPTS->udp_bps_ip_limit);
 	EXPECT_EQ(LPX_DEFAULT_RCVBUF, OPTS->rcvbuf);
@@ -2511,7 +2529,8 @@ TEST_F(loader, print_json)
 		"\"options\":{\"worker_threads\":0,\"connection\":"
 		"{\"idle_timeout\":300000,\"connect_timeout\":1500,"
 		"\"shutdown_timeout\":60000},\"log_level\":\"info\"}",
-		"\"udp\":{\"connection_limits\":25000,\"pps_ip_limits\":5000,"
+		"\"udp\":{\"connection_limits\":25000,"
+		"\"connection_ip_limits\":500,\"pps_ip_limits\":5000,"
 		"\"bps_ip_limits\":0}",
 		"\"cpu_affinity\":[2,0]",
 		"\"kernel_socket\":{\"recv_buffer_size\":0,"

@@ -58,6 +58,7 @@ FIXTURE_SETUP(encoding)
 	self->cfg.opts.tcp_conn_limit = 4;
 	self->cfg.opts.tcp_conn_ip_limit = 5;
 	self->cfg.opts.udp_session_limit = 6;
+	self->cfg.opts.udp_session_ip_limit = 10;
 	self->cfg.opts.udp_pps_ip_limit = 7;
 	self->cfg.opts.udp_bps_ip_limit = 1ULL << 40;
 	self->cfg.opts.ipv6_prefix = 56;
@@ -125,6 +126,7 @@ TEST_F(encoding, options_round_trip)
 	EXPECT_EQ(4, got.tcp_conn_limit);
 	EXPECT_EQ(5, got.tcp_conn_ip_limit);
 	EXPECT_EQ(6, got.udp_session_limit);
+	EXPECT_EQ(10, got.udp_session_ip_limit);
 	EXPECT_EQ(7, got.udp_pps_ip_limit);
 	EXPECT_EQ(1ULL << 40, got.udp_bps_ip_limit);
 	EXPECT_EQ(56, got.ipv6_prefix);

@@ -27,6 +27,8 @@
  *       LITEPX_OPT_A_CPU: NLA_U32, repeated: cpu_affinity, in order
  *       LITEPX_OPT_A_RCVBUF: NLA_U32, bytes, 0 = kernel default
  *       LITEPX_OPT_A_SNDBUF: NLA_U32, bytes, 0 = kernel default
+ *       LITEPX_OPT_A_UDP_SESSION_IP_LIMIT: NLA_U32, sessions from one
+ *                                          source, 0 = no limit
  *    LITEPX_A_ROUTE: NLA_NESTED, repeated, at most LITEPX_MAX_ROUTES
  *       LITEPX_ROUTE_A_ID: NLA_U32, >= 1, unique: position in routes.yml
  *       LITEPX_ROUTE_A_PROTOCOLS: NLA_U8, LITEPX_PROTO_TCP | LITEPX_PROTO_UDP
@@ -64,6 +66,7 @@
  *          LITEPX_STATS_A_CONNS ... LITEPX_STATS_A_DROPPED_OTHER: NLA_U64
  *                                  totals since the route was first loaded
  *          LITEPX_STATS_A_SESSIONS_ACTIVE: NLA_U32, live UDP sessions
+ *          LITEPX_STATS_A_REFUSED_SESSION_IP_LIMIT: NLA_U64, a total too
  *
  * LITEPX_CMD_FLUSH: no attributes. Removes the whole configuration.
  *
@@ -133,6 +136,7 @@ enum litepx_opt_attr {
 	LITEPX_OPT_A_RCVBUF,
 	LITEPX_OPT_A_SNDBUF,
 	LITEPX_OPT_A_PAD,
+	LITEPX_OPT_A_UDP_SESSION_IP_LIMIT,
 
 	__LITEPX_OPT_A_MAX,
 	LITEPX_OPT_A_MAX = __LITEPX_OPT_A_MAX - 1
@@ -182,6 +186,7 @@ enum litepx_stats_attr {
 	LITEPX_STATS_A_SESSION_EXPIRIES,
 	LITEPX_STATS_A_DROPPED_OTHER,
 	LITEPX_STATS_A_SESSIONS_ACTIVE,
+	LITEPX_STATS_A_REFUSED_SESSION_IP_LIMIT,
 
 	__LITEPX_STATS_A_MAX,
 	LITEPX_STATS_A_MAX = __LITEPX_STATS_A_MAX - 1
