@@ -911,7 +911,8 @@ TEST_F(tcp, removed_route_stops_accepting_and_drains)
 {
 	int cfd, tfd, late;
 
-	self->cfg.opts.shutdown_timeout_ms = 500;
+	/* Long enough for the echo below even when the guest stalls. */
+	self->cfg.opts.shutdown_timeout_ms = 1500;
 	ASSERT_EQ(0, load(self));
 	cfd = client(self, variant, LISTEN_PORT);
 	ASSERT_GE(cfd, 0);

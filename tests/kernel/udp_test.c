@@ -2239,7 +2239,8 @@ TEST_F(udp, reload_keeps_sessions_of_unchanged_routes)
  */
 TEST_F_TIMEOUT(udp, target_traffic_keeps_a_session_alive, 60)
 {
-	const unsigned int idle_ms = 1000, pushes = 8;
+	/* Pushes every 500 ms: a stalled guest has 1.5 s to spare. */
+	const unsigned int idle_ms = 2000, pushes = 8;
 	const size_t size = 100, push_len = 300;
 	struct target *t = self->target;
 	struct sockaddr_storage session;
@@ -2262,7 +2263,7 @@ TEST_F_TIMEOUT(udp, target_traffic_keeps_a_session_alive, 60)
 	p.fd = c->fd;
 	p.events = POLLIN;
 	for (k = 0; k < pushes; k++) {
-		usleep(idle_ms * 1000 / 2);
+		usleep(500 * 1000);
 		seed = make_seed(1000 + k, k);
 		fill_datagram(buf, seed, push_len);
 		ASSERT_EQ(push_len,
