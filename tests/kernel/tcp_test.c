@@ -675,7 +675,8 @@ TEST_F(tcp, fails_over_to_next_address)
 	r->dests[1] = r->dests[0];
 	set_dest(&r->dests[0], variant->family, variant->silent);
 	r->ndests = 2;
-	r->connect_timeout_ms = 300;
+	/* Also the time the second address has to answer. */
+	r->connect_timeout_ms = 1000;
 	ASSERT_EQ(0, load(self));
 	cfd = client(self, variant, LISTEN_PORT);
 	ASSERT_GE(cfd, 0);
@@ -692,7 +693,8 @@ TEST_F(tcp, idle_connection_is_closed)
 	long start;
 	int cfd, tfd;
 
-	self->cfg.routes[0].idle_timeout_ms = 500;
+	/* Long enough that a stalled guest does not idle out the echo. */
+	self->cfg.routes[0].idle_timeout_ms = 1000;
 	ASSERT_EQ(0, load(self));
 	cfd = client(self, variant, LISTEN_PORT);
 	ASSERT_GE(cfd, 0);
@@ -701,7 +703,7 @@ TEST_F(tcp, idle_connection_is_closed)
 	ASSERT_EQ(0, echo_once(cfd, tfd));
 	start = now_ms();
 	EXPECT_EQ(-ECONNRESET, wait_closed(cfd, 5000));
-	EXPECT_GE(now_ms() - start, 450);
+	EXPECT_GE(now_ms() - start, 950);
 	EXPECT_EQ(-ECONNRESET, wait_closed(tfd, 5000));
 	EXPECT_EQ(1, wait_field(self->px, 1, F_IDLE_TIMEOUT, 1, 3000));
 	close(cfd);
