@@ -111,13 +111,24 @@ struct litepx_session {
 
 static u32 hash_seed __read_mostly;
 
+/*
+ * One seeded pass over the whole key, on every client datagram. Client
+ * and local address come from one IP header, so share a family.
+ */
 static u32 session_hash(const struct session_key *key)
 {
 	u32 ports = (__force u32)key->client_port << 16 |
 		    (__force u16)key->local_port;
+	u32 words[9];
 
-	return jhash_3words(litepx_addr_hash(&key->client),
-			    litepx_addr_hash(&key->local), ports, hash_seed) &
+	if (key->client.family == AF_INET)
+		return jhash_3words((__force u32)key->client.v4,
+				    (__force u32)key->local.v4, ports,
+				    hash_seed) & (SESSION_BUCKETS - 1);
+	memcpy(words, key->client.v6.s6_addr32, 16);
+	memcpy(words + 4, key->local.v6.s6_addr32, 16);
+	words[8] = ports;
+	return jhash2(words, ARRAY_SIZE(words), hash_seed) &
 	       (SESSION_BUCKETS - 1);
 }
 

@@ -646,20 +646,21 @@ static int stats_counter(int type)
 static int parse_stats(struct nlattr *route, struct lpx_route_stats *st)
 {
 	struct nlattr *tb[LITEPX_ROUTE_A_MAX + 1], *attr;
-	int rem, type;
+	int rem, type, counter;
 
 	if (nla_parse_nested(tb, LITEPX_ROUTE_A_MAX, route, route_policy) < 0 ||
 	    !tb[LITEPX_ROUTE_A_STATS])
 		return -EPROTO;
 	nla_for_each_nested(attr, tb[LITEPX_ROUTE_A_STATS], rem) {
 		type = nla_type(attr);
+		counter = stats_counter(type);
 		if (type == LITEPX_STATS_A_ACTIVE && nla_len(attr) == 4)
 			st->active = nla_get_u32(attr);
 		else if (type == LITEPX_STATS_A_SESSIONS_ACTIVE &&
 			 nla_len(attr) == 4)
 			st->sessions_active = nla_get_u32(attr);
-		else if (stats_counter(type) >= 0 && nla_len(attr) == 8)
-			st->counters[stats_counter(type)] = nla_get_u64(attr);
+		else if (counter >= 0 && nla_len(attr) == 8)
+			st->counters[counter] = nla_get_u64(attr);
 	}
 	return 0;
 }
