@@ -133,8 +133,9 @@ static bool same_addr(const struct litepx_addr *a, const struct litepx_addr *b)
 }
 
 /*
- * Same listeners, target and PROXY header: the route's history, its
- * connections and sessions go on.
+ * Same listeners, target port and PROXY header: the route's history, its
+ * connections and sessions go on. The target's addresses may differ (its
+ * name now resolves elsewhere): see mark_dests_gone().
  */
 static bool same_service(const struct litepx_route *a,
 			 const struct litepx_route *b)
@@ -142,10 +143,41 @@ static bool same_service(const struct litepx_route *a,
 	if (a->protocols != b->protocols || a->port_from != b->port_from ||
 	    a->port_to != b->port_to || a->dest_port != b->dest_port ||
 	    a->proxy_protocol != b->proxy_protocol ||
-	    a->listen_any != b->listen_any ||
-	    strcmp(a->dest_host, b->dest_host))
+	    a->listen_any != b->listen_any)
 		return false;
 	return a->listen_any || same_addr(&a->listen, &b->listen);
+}
+
+static bool has_dest(const struct litepx_route *route,
+		     const struct litepx_addr *addr)
+{
+	u32 i;
+
+	for (i = 0; i < route->ndests; i++)
+		if (same_addr(&route->dests[i], addr))
+			return true;
+	return false;
+}
+
+/*
+ * Marks the addresses of prev that route, its successor, no longer has.
+ * Decided by address, not by the dest_host text, which a DNS change
+ * leaves as it was. TCP connections to such an address carry on (the
+ * socket is connected; it fails by itself if the host is gone); a UDP
+ * session to one ends, so the client's next datagram opens a session to
+ * a current address.
+ */
+static void mark_dests_gone(struct litepx_route *prev,
+			    const struct litepx_route *route)
+{
+	unsigned long gone = 0;
+	u32 i;
+
+	BUILD_BUG_ON(LITEPX_MAX_DESTS > BITS_PER_LONG);
+	for (i = 0; i < prev->ndests; i++)
+		if (!has_dest(route, &prev->dests[i]))
+			gone |= BIT(i);
+	WRITE_ONCE(prev->dests_gone, gone);
 }
 
 void litepx_config_inherit_stats(struct litepx_config *cfg,
@@ -164,6 +196,7 @@ void litepx_config_inherit_stats(struct litepx_config *cfg,
 			stats_put(route->stats);
 			route->stats = prev->stats;
 			prev->inherited = true;
+			mark_dests_gone(prev, route);
 			break;
 		}
 	}

@@ -105,6 +105,11 @@ struct litepx_route {
 	u32 shutdown_timeout_ms;
 	/* Set while applying a config: a new route took over this one. */
 	bool inherited;
+	/*
+	 * Bit i: dests[i] is not among the addresses of the route that took
+	 * over this one (LITEPX_MAX_DESTS fits).
+	 */
+	unsigned long dests_gone;
 	char *dest_host;
 	char *description;		/* NULL when none was given */
 	u32 ndests;

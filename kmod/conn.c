@@ -16,6 +16,7 @@
  * connections, compares jiffies stamps and asks expired ones to close.
  */
 #include <linux/jiffies.h>
+#include <linux/rbtree.h>
 #include <linux/slab.h>
 #include <linux/tcp.h>
 #include <net/inet_sock.h>
@@ -68,6 +69,8 @@ struct litepx_source {
 
 struct litepx_conn {
 	struct list_head node;		/* in ln->conns */
+	struct rb_node id_node;		/* in ln->conn_ids */
+	u64 id;				/* in admission order, from 1 */
 	struct litepx_net *ln;
 	struct litepx_route *route;	/* reference held */
 	struct litepx_source *source;
@@ -90,6 +93,9 @@ struct litepx_conn {
 	unsigned long started;
 	unsigned long last_active;
 	unsigned long half_closed;	/* 0 until the first FIN passes */
+	/* snd_una of each socket when last looked at: acks are progress. */
+	u32 client_una;
+	u32 target_una;
 	unsigned long connect_timeout;	/* jiffies */
 	unsigned long idle_timeout;
 	unsigned long shutdown_timeout;
@@ -218,6 +224,24 @@ static void source_release(struct litepx_net *ln, struct litepx_source *src)
 	kfree(src);
 }
 
+/*
+ * Connections by id, so that a dump resumes where its last part ended in
+ * O(log n) rather than walking past everything it has shown. A new
+ * connection has the highest id: it goes to the far right.
+ */
+static void conn_ids_add(struct litepx_net *ln, struct litepx_conn *c)
+{
+	struct rb_node **link = &ln->conn_ids.rb_node, *parent = NULL;
+
+	c->id = ++ln->last_conn_id;
+	while (*link) {
+		parent = *link;
+		link = &parent->rb_right;
+	}
+	rb_link_node(&c->id_node, parent, link);
+	rb_insert_color(&c->id_node, &ln->conn_ids);
+}
+
 struct accept_limits {
 	u32 conn_limit;
 	u32 ip_limit;
@@ -259,6 +283,7 @@ static int conn_admit(struct litepx_conn *c, const struct accept_limits *lim,
 		c->source = src;
 		ln->nconns++;
 		list_add_tail(&c->node, &ln->conns);
+		conn_ids_add(ln, c);
 	}
 	spin_unlock(&ln->conns_lock);
 	return err;
@@ -270,6 +295,7 @@ static void conn_forget(struct litepx_conn *c)
 
 	spin_lock(&ln->conns_lock);
 	list_del(&c->node);
+	rb_erase(&c->id_node, &ln->conn_ids);
 	source_release(ln, c->source);
 	if (!--ln->nconns && ln->exiting)
 		wake_up(&ln->conns_gone);
@@ -442,6 +468,24 @@ static int relay_actor(read_descriptor_t *desc, struct sk_buff *skb,
 }
 
 /*
+ * tcp_read_sock() stops at the urgent mark, and only tcp_recvmsg() ever
+ * moves past it: left alone, one MSG_OOB byte (telnet's ^C, FTP's ABOR)
+ * would freeze the direction for good. Both sockets have SO_OOBINLINE, so
+ * the urgent byte is ordinary data in the stream: once reading has reached
+ * the mark, forget the mark and read on, as tcp_recvmsg() does.
+ */
+static bool pass_urgent_mark(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (likely(!tp->urg_data) || tp->urg_seq != tp->copied_seq)
+		return false;
+	WRITE_ONCE(tp->urg_data, 0);
+	tcp_fast_path_check(sk);
+	return true;
+}
+
+/*
  * Moves what src holds to dst; returns bytes moved, sets *more when the
  * budget ran out and *failed when dst refused for good.
  */
@@ -452,14 +496,19 @@ static size_t relay_one_way(struct sock *src, struct sock *dst, bool *more,
 		.arg.data = dst,
 		.count = RELAY_BUDGET,
 	};
+	size_t moved = 0;
 	int copied;
 
-	copied = tcp_read_sock(src, &desc, relay_actor);
+	do {
+		copied = tcp_read_sock(src, &desc, relay_actor);
+		if (copied > 0)
+			moved += copied;
+	} while (desc.count && !desc.error && pass_urgent_mark(src));
 	if (!desc.count)
 		*more = true;
 	if (desc.error)
 		*failed = true;
-	return copied > 0 ? copied : 0;
+	return moved;
 }
 
 /*
@@ -535,6 +584,44 @@ static void conn_pass_fin(struct litepx_conn *c, struct socket *to, bool *flag)
 		WRITE_ONCE(c->half_closed, jiffies | 1);
 }
 
+/*
+ * Data and FINs a peer acknowledges count as activity: after both FINs
+ * have passed, a slow client still reading the tail of a download moves
+ * nothing through the relay, yet is making progress.
+ */
+static void note_progress(struct litepx_conn *c)
+{
+	u32 client_una = READ_ONCE(tcp_sk(c->client->sk)->snd_una);
+	u32 target_una = READ_ONCE(tcp_sk(c->target->sk)->snd_una);
+
+	if (client_una == c->client_una && target_una == c->target_una)
+		return;
+	c->client_una = client_una;
+	c->target_una = target_una;
+	WRITE_ONCE(c->last_active, jiffies);
+}
+
+static bool sock_closed(const struct sock *sk)
+{
+	return READ_ONCE(sk->sk_state) == TCP_CLOSE;
+}
+
+/*
+ * Both FINs have been passed on, but either socket may still hold data or
+ * a FIN that its peer has not acknowledged. Released now, it would live
+ * on as an orphan, and tcp_close() stops every timer of a kernel socket
+ * (sk_net_refcnt == 0): nothing would retransmit, probe or time it out if
+ * the peer went away. So the connection keeps both sockets until TCP has
+ * closed them (their state changes wake us); a peer that stops
+ * acknowledging meets shutdown_timeout, and a reset.
+ */
+static void conn_finish(struct litepx_conn *c)
+{
+	note_progress(c);
+	if (sock_closed(c->client->sk) && sock_closed(c->target->sk))
+		conn_close(c, false, "closed");
+}
+
 static void conn_relay(struct litepx_conn *c)
 {
 	struct relay_result res = {};
@@ -554,7 +641,7 @@ static void conn_relay(struct litepx_conn *c)
 	if (res.target_eof)
 		conn_pass_fin(c, c->client, &c->target_eof);
 	if (c->client_eof && c->target_eof) {
-		conn_close(c, false, "closed");
+		conn_finish(c);
 		return;
 	}
 	/*
@@ -607,31 +694,42 @@ static enum conn_kill conn_expired(struct litepx_conn *c, unsigned long now)
 {
 	unsigned long drain = READ_ONCE(c->route->stats->drain_start);
 	unsigned long half = READ_ONCE(c->half_closed);
+	unsigned long active = READ_ONCE(c->last_active);
 	enum litepx_conn_state state = READ_ONCE(c->state);
 
 	if (state == CONN_NEW || state == CONN_CONNECTING)
 		return time_after(now, READ_ONCE(c->started) +
 					c->connect_timeout) ?
 		       KILL_CONNECT_TIMEOUT : KILL_NONE;
-	if (half && time_after(now, half + c->shutdown_timeout))
+	/*
+	 * After a half-close, shutdown_timeout is how long the connection
+	 * may stay quiet (as HAProxy's client-fin and server-fin), not how
+	 * long it may last: a client that half-closes after its request may
+	 * download for as long as data flows.
+	 */
+	if (half && time_after(now, (time_after(active, half) ? active : half) +
+				    c->shutdown_timeout))
 		return KILL_SHUTDOWN;
 	if (drain && time_after(now, drain + c->shutdown_timeout))
 		return KILL_DRAIN;
-	if (time_after(now, READ_ONCE(c->last_active) + c->idle_timeout))
+	if (time_after(now, active + c->idle_timeout))
 		return KILL_IDLE;
 	return KILL_NONE;
 }
 
 /*
  * GC judged from a state and a last_active that this work may have moved
- * on since (the target connected, bytes were relayed): judge again.
- * Drain, shutdown and exit verdicts cannot go stale.
+ * on since (the target connected, bytes were relayed or acknowledged):
+ * judge again. Drain and exit verdicts cannot go stale.
  */
 static enum conn_kill conn_kill_due(struct litepx_conn *c, enum conn_kill kill)
 {
-	if (kill == KILL_CONNECT_TIMEOUT || kill == KILL_IDLE)
-		return conn_expired(c, jiffies);
-	return kill;
+	if (kill != KILL_CONNECT_TIMEOUT && kill != KILL_IDLE &&
+	    kill != KILL_SHUTDOWN)
+		return kill;
+	if (c->state == CONN_RELAYING)
+		note_progress(c);
+	return conn_expired(c, jiffies);
 }
 
 static void conn_work(struct work_struct *work)
@@ -821,6 +919,7 @@ void litepx_tcp_net_init(struct litepx_net *ln)
 {
 	spin_lock_init(&ln->conns_lock);
 	INIT_LIST_HEAD(&ln->conns);
+	ln->conn_ids = RB_ROOT;
 	hash_init(ln->sources);
 	init_waitqueue_head(&ln->conns_gone);
 	INIT_DELAYED_WORK(&ln->gc_work, gc_work);
@@ -845,11 +944,12 @@ void litepx_tcp_net_exit(struct litepx_net *ln)
 	cancel_delayed_work_sync(&ln->gc_work);
 }
 
-static void conn_info(const struct litepx_conn *c, unsigned long now,
-		      struct litepx_conn_info *info)
+void litepx_conn_snapshot(const struct litepx_conn *c,
+			  struct litepx_conn_info *info)
 {
 	const struct litepx_route *r = c->route;
 	u32 dest = min(READ_ONCE(c->dest_index), r->ndests - 1);
+	unsigned long now = jiffies;
 
 	memset(info, 0, sizeof(*info));
 	info->route_id = r->id;
@@ -867,31 +967,72 @@ static void conn_info(const struct litepx_conn *c, unsigned long now,
 	info->to_client = READ_ONCE(c->to_client);
 }
 
-u32 litepx_conn_walk(struct litepx_net *ln, u32 skip,
-		     int (*fn)(const struct litepx_conn_info *info, void *arg),
-		     void *arg)
+void litepx_conns_lock(struct litepx_net *ln)
+	__acquires(&ln->conns_lock)
 {
-	struct litepx_conn_info info;
-	unsigned long now = jiffies;
-	struct litepx_conn *c;
-	u32 pos = 0;
-
 	spin_lock(&ln->conns_lock);
-	list_for_each_entry(c, &ln->conns, node) {
-		if (pos >= skip) {
-			conn_info(c, now, &info);
-			if (fn(&info, arg))
-				break;
-		}
-		pos++;
-	}
-	spin_unlock(&ln->conns_lock);
-	return pos;
 }
 
+void litepx_conns_unlock(struct litepx_net *ln)
+	__releases(&ln->conns_lock)
+{
+	spin_unlock(&ln->conns_lock);
+}
+
+struct litepx_conn *litepx_conn_after(struct litepx_net *ln, u64 id)
+{
+	struct rb_node *node = ln->conn_ids.rb_node;
+	struct litepx_conn *c, *found = NULL;
+
+	lockdep_assert_held(&ln->conns_lock);
+	while (node) {
+		c = rb_entry(node, struct litepx_conn, id_node);
+		if (c->id > id) {
+			found = c;
+			node = node->rb_left;
+		} else {
+			node = node->rb_right;
+		}
+	}
+	return found;
+}
+
+u64 litepx_conn_id(const struct litepx_conn *c)
+{
+	return c->id;
+}
+
+bool litepx_conn_walk(struct litepx_net *ln, u64 *cursor,
+		      int (*fn)(const struct litepx_conn_info *info, void *arg),
+		      void *arg)
+{
+	struct litepx_conn_info info;
+	struct litepx_conn *c;
+	bool stopped = false;
+
+	litepx_conns_lock(ln);
+	for (c = litepx_conn_after(ln, *cursor); c;
+	     c = rb_entry_safe(rb_next(&c->id_node), struct litepx_conn,
+			       id_node)) {
+		litepx_conn_snapshot(c, &info);
+		if (fn(&info, arg)) {
+			stopped = true;
+			break;
+		}
+		*cursor = c->id;
+	}
+	litepx_conns_unlock(ln);
+	return stopped;
+}
+
+/*
+ * Not WQ_MEM_RECLAIM: nothing litepx does frees memory for the kernel, so
+ * it needs no rescuer, and with one a GC work that flushes a sibling work
+ * item on the same queue could wait on the rescuer it occupies.
+ */
 int litepx_tcp_init(void)
 {
-	litepx_wq = alloc_workqueue("litepx", WQ_MEM_RECLAIM | LITEPX_WQ_PERCPU, 0);
+	litepx_wq = alloc_workqueue("litepx", LITEPX_WQ_PERCPU, 0);
 	return litepx_wq ? 0 : -ENOMEM;
 }
 

@@ -28,6 +28,14 @@
 #include "udp.h"
 
 #define LISTEN_BACKLOG 1024
+/*
+ * Clients one accept run takes before it requeues itself, so that a
+ * handshake flood shares the CPU's worker with the connections it serves
+ * (5.10 and 6.1 do not mark a long-running work item CPU-intensive).
+ */
+#define ACCEPT_BATCH 64
+/* After an error such as ENOMEM or an LSM refusal: wait, do not spin. */
+#define ACCEPT_BACKOFF (HZ / 20)
 
 static u32 listener_hash(const struct litepx_addr *addr, u16 port, u8 kind)
 {
@@ -52,37 +60,57 @@ static struct litepx_listener *listener_find(struct litepx_net *ln,
 	return NULL;
 }
 
+static void accept_queue(struct litepx_listener *l, unsigned long delay)
+{
+	queue_delayed_work(litepx_wq, &l->accept_work, delay);
+}
+
 static void listener_data_ready(struct sock *sk)
 {
 	struct litepx_listener *l;
 
-	/* Accepted children inherit this callback until conn.c swaps it. */
+	/*
+	 * A child between its handshake and accept_one() still has this
+	 * callback, but never the listener: see listener_start().
+	 */
 	if (sk->sk_state != TCP_LISTEN)
 		return;
 	read_lock_bh(&sk->sk_callback_lock);
-	l = sk->sk_user_data;
+	rcu_read_lock();
+	l = rcu_dereference_sk_user_data(sk);
 	if (l)
-		queue_work(litepx_wq, &l->accept_work);
+		accept_queue(l, 0);
+	rcu_read_unlock();
 	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+/* A child leaves the listener's callbacks behind before conn.c hooks it. */
+static void child_reset_callbacks(struct litepx_listener *l, struct sock *sk)
+{
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_data_ready = l->saved_data_ready;
+	write_unlock_bh(&sk->sk_callback_lock);
 }
 
 static void accept_work(struct work_struct *work)
 {
-	struct litepx_listener *l = container_of(work, struct litepx_listener,
+	struct litepx_listener *l = container_of(to_delayed_work(work),
+						 struct litepx_listener,
 						 accept_work);
 	struct litepx_route *route;
 	struct socket *client;
+	unsigned int n;
 	int err;
 
-	for (;;) {
+	for (n = 0; n < ACCEPT_BATCH; n++) {
 		err = kernel_accept(l->sock, &client, O_NONBLOCK);
 		if (err == -EAGAIN)
 			return;
 		if (err) {
-			/* ENOMEM or an aborted child: retry, do not spin. */
-			queue_work(litepx_wq, &l->accept_work);
+			accept_queue(l, ACCEPT_BACKOFF);
 			return;
 		}
+		child_reset_callbacks(l, client->sk);
 		rcu_read_lock();
 		route = rcu_dereference(l->route);
 		if (route && !refcount_inc_not_zero(&route->refs))
@@ -96,6 +124,8 @@ static void accept_work(struct work_struct *work)
 		litepx_route_put(route);
 		cond_resched();
 	}
+	/* More may be waiting: after whatever else this CPU has queued. */
+	accept_queue(l, 0);
 }
 
 static int listener_bind(struct litepx_listener *l)
@@ -132,17 +162,13 @@ static int listener_bind(struct litepx_listener *l)
 	return kernel_listen(l->sock, LISTEN_BACKLOG);
 }
 
+/* encap_rcv and sk_data_ready may still be reading l: free after RCU. */
 static void listener_free(struct litepx_listener *l)
 {
-	if (l->kind == LITEPX_LISTENER_UDP) {
-		/* encap_rcv may still be running on the socket: see udp.c. */
+	if (l->kind == LITEPX_LISTENER_UDP)
 		litepx_udp_listener_unhook(l);
-		sock_release(l->sock);
-		kfree_rcu(l, rcu);
-		return;
-	}
 	sock_release(l->sock);
-	kfree(l);
+	kfree_rcu(l, rcu);
 }
 
 static struct litepx_listener *listener_create(struct litepx_net *ln,
@@ -159,7 +185,7 @@ static struct litepx_listener *listener_create(struct litepx_net *ln,
 	l->addr = *addr;
 	l->port = port;
 	l->kind = kind;
-	INIT_WORK(&l->accept_work, accept_work);
+	INIT_DELAYED_WORK(&l->accept_work, accept_work);
 	err = listener_bind(l);
 	if (err) {
 		if (l->sock)
@@ -177,13 +203,17 @@ static void listener_start(struct litepx_listener *l)
 	if (l->kind == LITEPX_LISTENER_UDP)
 		return;
 
+	/*
+	 * NOCOPY: children are cloned from the listener, and must not carry
+	 * a pointer to it that outlives it.
+	 */
 	write_lock_bh(&sk->sk_callback_lock);
-	sk->sk_user_data = l;
+	__rcu_assign_sk_user_data_with_flags(sk, l, SK_USER_DATA_NOCOPY);
 	l->saved_data_ready = sk->sk_data_ready;
 	sk->sk_data_ready = listener_data_ready;
 	write_unlock_bh(&sk->sk_callback_lock);
 	/* Clients may have queued up between listen() and now. */
-	queue_work(litepx_wq, &l->accept_work);
+	accept_queue(l, 0);
 }
 
 static void listener_destroy(struct litepx_listener *l)
@@ -196,10 +226,10 @@ static void listener_destroy(struct litepx_listener *l)
 	}
 
 	write_lock_bh(&sk->sk_callback_lock);
-	sk->sk_user_data = NULL;
+	rcu_assign_sk_user_data(sk, NULL);
 	sk->sk_data_ready = l->saved_data_ready;
 	write_unlock_bh(&sk->sk_callback_lock);
-	cancel_work_sync(&l->accept_work);
+	cancel_delayed_work_sync(&l->accept_work);
 	/* Clients still in the accept queue are reset by the close. */
 	listener_free(l);
 }

@@ -35,7 +35,7 @@ struct litepx_listener {
 	struct litepx_route __rcu *route;
 	/* Route it will serve once the change being prepared commits. */
 	struct litepx_route *next_route;
-	struct work_struct accept_work;	/* TCP only */
+	struct delayed_work accept_work;	/* TCP only */
 	void (*saved_data_ready)(struct sock *sk);
 	struct litepx_addr addr;	/* unspecified for "every address" */
 	u16 port;

@@ -799,8 +799,10 @@ static int litepx_nl_conn_get_dumpit(struct sk_buff *skb,
 {
 	struct litepx_net *ln = litepx_net(sock_net(skb->sk));
 	struct conn_dump d = { .skb = skb, .cb = cb };
+	u64 cursor = cb->args[0];
 
-	cb->args[0] = litepx_conn_walk(ln, cb->args[0], dump_one_conn, &d);
+	litepx_conn_walk(ln, &cursor, dump_one_conn, &d);
+	cb->args[0] = cursor;
 	if (!d.full)
 		cb->args[1] = litepx_session_walk(ln, cb->args[1],
 						  dump_one_conn, &d);

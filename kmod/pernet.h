@@ -5,6 +5,7 @@
 #include <linux/hashtable.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rbtree.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -35,11 +36,14 @@ struct litepx_net {
 	u32 nlisteners[2];
 
 	/*
-	 * Protects conns, nconns, the per-source counts in sources and
-	 * exiting: taken from process context only (accept, close, GC).
+	 * Protects conns, conn_ids, last_conn_id, nconns, the per-source
+	 * counts in sources and exiting: taken from process context only
+	 * (accept, close, GC, dumps).
 	 */
 	spinlock_t conns_lock;
 	struct list_head conns;
+	struct rb_root conn_ids;
+	u64 last_conn_id;
 	u32 nconns;
 	DECLARE_HASHTABLE(sources, 10);
 	bool exiting;

@@ -286,13 +286,76 @@ static int show_conn(const struct litepx_conn_info *info, void *arg)
 	return 0;
 }
 
-static int connections_show(struct seq_file *seq, void *v)
+/*
+ * A read resumes after the last connection shown, found by its id in
+ * O(log n): a large table is read in pages without walking past what was
+ * shown, and the table's lock is held for one page at a time.
+ */
+struct conns_iter {
+	struct seq_net_private p;
+	u64 cursor;		/* id of the connection shown before pos */
+	loff_t pos;		/* position the cursor belongs to */
+};
+
+static void *conns_seq_start(struct seq_file *seq, loff_t *pos)
 {
-	seq_puts(seq, "route proto client local target state age_ms idle_ms bytes_to_target bytes_to_client\n");
-	litepx_conn_walk(litepx_net(seq_file_single_net(seq)), 0, show_conn,
-			 seq);
-	return 0;
+	struct litepx_net *ln = litepx_net(seq_file_net(seq));
+	struct conns_iter *iter = seq->private;
+	struct litepx_conn *c = NULL;
+	loff_t i;
+
+	litepx_conns_lock(ln);
+	if (!*pos)
+		return SEQ_START_TOKEN;
+	if (*pos == iter->pos)
+		return litepx_conn_after(ln, iter->cursor);
+	/* A seek: count from the start. */
+	iter->cursor = 0;
+	for (i = 1; i <= *pos; i++) {
+		c = litepx_conn_after(ln, iter->cursor);
+		if (!c)
+			break;
+		if (i < *pos)
+			iter->cursor = litepx_conn_id(c);
+	}
+	iter->pos = *pos;
+	return c;
 }
+
+static void *conns_seq_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	struct litepx_net *ln = litepx_net(seq_file_net(seq));
+	struct conns_iter *iter = seq->private;
+
+	if (v != SEQ_START_TOKEN)
+		iter->cursor = litepx_conn_id(v);
+	iter->pos = ++*pos;
+	return litepx_conn_after(ln, iter->cursor);
+}
+
+static void conns_seq_stop(struct seq_file *seq, void *v)
+{
+	litepx_conns_unlock(litepx_net(seq_file_net(seq)));
+}
+
+static int conns_seq_show(struct seq_file *seq, void *v)
+{
+	struct litepx_conn_info info;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(seq, "route proto client local target state age_ms idle_ms bytes_to_target bytes_to_client\n");
+		return 0;
+	}
+	litepx_conn_snapshot(v, &info);
+	return show_conn(&info, seq);
+}
+
+static const struct seq_operations conns_seq_ops = {
+	.start = conns_seq_start,
+	.next = conns_seq_next,
+	.stop = conns_seq_stop,
+	.show = conns_seq_show,
+};
 
 static int sessions_show(struct seq_file *seq, void *v)
 {
@@ -313,8 +376,8 @@ int litepx_proc_net_init(struct litepx_net *ln)
 				    config_show, NULL) ||
 	    !proc_create_net("routes", 0444, ln->proc_dir, &routes_seq_ops,
 			     sizeof(struct routes_iter)) ||
-	    !proc_create_net_single("connections", 0400, ln->proc_dir,
-				    connections_show, NULL) ||
+	    !proc_create_net("connections", 0400, ln->proc_dir,
+			     &conns_seq_ops, sizeof(struct conns_iter)) ||
 	    !proc_create_net_single("sessions", 0400, ln->proc_dir,
 				    sessions_show, NULL) ||
 	    !proc_create_net_single("stats", 0444, ln->proc_dir, stats_show,

@@ -4,6 +4,7 @@
  * first on the target side so the target learns the client's address.
  */
 #include <linux/in.h>
+#include <linux/inet.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <net/ipv6.h>
@@ -30,14 +31,35 @@ static void put_be16(u16 value, u8 *p)
 	p[1] = value & 0xff;
 }
 
+/*
+ * %pI6c writes IPv4-mapped and ISATAP addresses with a dotted quad, up to
+ * 45 characters; the PROXY v1 line has room for 39 (its 107 bytes are
+ * counted for "ffff:...:ffff"). Such addresses are written uncompressed.
+ */
+static void v1_addr6(char *out, size_t len, const struct in6_addr *addr)
+{
+	snprintf(out, len, "%pI6c", addr);
+	if (strchr(out, '.'))
+		snprintf(out, len, "%pI6", addr);
+}
+
 static int header_v1(char *buf, size_t len, const struct litepx_addr *src,
 		     u16 sport, const struct litepx_addr *dst, u16 dport)
 {
-	if (src->family == AF_INET)
-		return scnprintf(buf, len, "PROXY TCP4 %pI4 %pI4 %u %u\r\n",
-				 &src->v4, &dst->v4, sport, dport);
-	return scnprintf(buf, len, "PROXY TCP6 %pI6c %pI6c %u %u\r\n",
-			 &src->v6, &dst->v6, sport, dport);
+	char saddr[INET6_ADDRSTRLEN + 8], daddr[INET6_ADDRSTRLEN + 8];
+	int n;
+
+	if (src->family == AF_INET) {
+		n = snprintf(buf, len, "PROXY TCP4 %pI4 %pI4 %u %u\r\n",
+			     &src->v4, &dst->v4, sport, dport);
+	} else {
+		v1_addr6(saddr, sizeof(saddr), &src->v6);
+		v1_addr6(daddr, sizeof(daddr), &dst->v6);
+		n = snprintf(buf, len, "PROXY TCP6 %s %s %u %u\r\n", saddr,
+			     daddr, sport, dport);
+	}
+	/* A line without its CRLF would merge into the client's data. */
+	return n < (int)len ? n : -ENOSPC;
 }
 
 static int header_v2(u8 *buf, size_t len, u8 transport,

@@ -110,13 +110,15 @@ void litepx_sock_set_options(struct sock *sk, u32 rcvbuf, u32 sndbuf)
 	sock_set_keepalive(sk);
 	if (rcvbuf)
 		sock_set_rcvbuf(sk, rcvbuf);
+	lock_sock(sk);
+	/* Urgent data is relayed in line, as ordinary bytes: see conn.c. */
+	sock_set_flag(sk, SOCK_URGINLINE);
 	if (sndbuf) {
-		lock_sock(sk);
 		sk->sk_userlocks |= SOCK_SNDBUF_LOCK;
 		/* As SO_SNDBUF does: the kernel doubles for bookkeeping. */
 		WRITE_ONCE(sk->sk_sndbuf, max_t(int, sndbuf * 2, SOCK_MIN_SNDBUF));
-		release_sock(sk);
 	}
+	release_sock(sk);
 }
 
 void litepx_socket_reset(struct socket *sock)

@@ -45,14 +45,28 @@ struct litepx_conn_info {
 	u64 packets_to_client;
 };
 
+struct litepx_conn;
+
 /*
- * Calls fn for each connection from position skip on, under the table's
- * spinlock (fn must not sleep), until fn returns non-zero. Returns the
- * position of the first connection not fully handled.
+ * Calls fn for each connection after the one whose id is *cursor (0: from
+ * the first), in admission order, under the table's spinlock (fn must not
+ * sleep), until fn returns non-zero. *cursor becomes the id of the last
+ * connection fn accepted. Returns true if fn stopped the walk.
  */
-u32 litepx_conn_walk(struct litepx_net *ln, u32 skip,
-		     int (*fn)(const struct litepx_conn_info *info, void *arg),
-		     void *arg);
+bool litepx_conn_walk(struct litepx_net *ln, u64 *cursor,
+		      int (*fn)(const struct litepx_conn_info *info, void *arg),
+		      void *arg);
+
+/*
+ * The same table for a seq_file: between lock and unlock, the first
+ * connection after id (NULL if none), its own id and its snapshot.
+ */
+void litepx_conns_lock(struct litepx_net *ln);
+void litepx_conns_unlock(struct litepx_net *ln);
+struct litepx_conn *litepx_conn_after(struct litepx_net *ln, u64 id);
+u64 litepx_conn_id(const struct litepx_conn *c);
+void litepx_conn_snapshot(const struct litepx_conn *c,
+			  struct litepx_conn_info *info);
 
 int litepx_tcp_init(void);
 void litepx_tcp_uninit(void);

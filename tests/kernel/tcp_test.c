@@ -866,6 +866,248 @@ TEST_F(tcp, proxy_protocol_v2)
 	close(tfd);
 }
 
+/* Reads until EOF into buf; returns the length, or -1 on error or timeout. */
+static ssize_t read_to_eof(int fd, char *buf, size_t len, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	long end = now_ms() + ms;
+	size_t got = 0;
+	ssize_t n;
+
+	while (now_ms() < end) {
+		if (poll(&p, 1, end - now_ms()) != 1)
+			return -1;
+		n = read(fd, buf + got, len - got);
+		if (n == 0)
+			return got;
+		if (n < 0 || got + n == len)
+			return -1;
+		got += n;
+	}
+	return -1;
+}
+
+/* "abc", one urgent byte, "def", FIN: every byte arrives, then the EOF. */
+static int send_with_urgent(int fd, char before, char urgent, char after)
+{
+	char head[3] = { before, before, before };
+	char tail[3] = { after, after, after };
+
+	if (write(fd, head, 3) != 3 || send(fd, &urgent, 1, MSG_OOB) != 1 ||
+	    write(fd, tail, 3) != 3)
+		return -1;
+	return shutdown(fd, SHUT_WR);
+}
+
+/*
+ * telnet's ^C and FTP's ABOR send one urgent byte: the relay passes it on
+ * as an ordinary byte, in order, and the stream goes on past it.
+ */
+TEST_F(tcp, urgent_data_is_relayed_in_line)
+{
+	char buf[64];
+	int cfd, tfd;
+
+	ASSERT_EQ(0, load(self));
+	cfd = client(self, variant, LISTEN_PORT);
+	ASSERT_GE(cfd, 0);
+	tfd = accept_timeout(self->lfd, 5000);
+	ASSERT_GE(tfd, 0);
+	ASSERT_EQ(0, send_with_urgent(cfd, 'a', '!', 'd'));
+	ASSERT_EQ(7, read_to_eof(tfd, buf, sizeof(buf), 5000));
+	EXPECT_EQ(0, memcmp(buf, "aaa!ddd", 7));
+	ASSERT_EQ(0, send_with_urgent(tfd, 'g', '?', 'j'));
+	ASSERT_EQ(7, read_to_eof(cfd, buf, sizeof(buf), 5000));
+	EXPECT_EQ(0, memcmp(buf, "ggg?jjj", 7));
+	close(cfd);
+	close(tfd);
+	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 5000));
+	EXPECT_EQ(0, route_field(self->px, 1, F_RESETS));
+	EXPECT_EQ(14, route_field(self->px, 1, F_BYTES_UP) +
+		      route_field(self->px, 1, F_BYTES_DOWN));
+}
+
+/* Sockets of the proxy's namespace other than its listeners. */
+static int proxy_sockets(struct _test_data_tcp *self)
+{
+	char cmd[160];
+	int n = -1;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd),
+		 "ip netns exec px-%s ss -Htan | grep -vc -e LISTEN -e TIME-WAIT",
+		 self->suffix);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &n) != 1)
+		n = -1;
+	pclose(f);
+	return n;
+}
+
+static int wait_proxy_sockets(struct _test_data_tcp *self, int want, int ms)
+{
+	long end = now_ms() + ms;
+	int n;
+
+	while ((n = proxy_sockets(self)) != want && now_ms() < end)
+		usleep(100000);
+	return n;
+}
+
+static int set_int(int fd, int level, int name, int value)
+{
+	return setsockopt(fd, level, name, &value, sizeof(value));
+}
+
+/*
+ * The client vanishes (its link goes down) while the target's reply is
+ * still queued in the proxy, and both FINs have passed. A kernel socket
+ * released then would be an orphan without timers, in LAST-ACK for good;
+ * the connection must keep it until shutdown_timeout and reset it.
+ */
+TEST_F(tcp, finished_connection_to_vanished_client_is_reset)
+{
+	static char reply[100000];
+	struct sockaddr_storage ss;
+	char cmd[128], req[8];
+	socklen_t len;
+	int cfd, tfd;
+
+	/* Room for the whole reply: both FINs pass at once. */
+	self->cfg.opts.shutdown_timeout_ms = 2000;
+	self->cfg.opts.sndbuf = 1024 * 1024;
+	self->cfg.opts.rcvbuf = 1024 * 1024;
+	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, enter(self->cli));
+	cfd = socket(variant->family, SOCK_STREAM, 0);
+	ASSERT_GE(cfd, 0);
+	ASSERT_EQ(0, set_int(cfd, SOL_SOCKET, SO_RCVBUF, 4096));
+	len = make_addr(&ss, variant->family, variant->proxy, LISTEN_PORT);
+	ASSERT_EQ(0, connect(cfd, (void *)&ss, len));
+	tfd = accept_timeout(self->lfd, 5000);
+	ASSERT_GE(tfd, 0);
+	ASSERT_EQ(3, write(cfd, "req", 3));
+	ASSERT_EQ(0, shutdown(cfd, SHUT_WR));
+	ASSERT_EQ(3, read_to_eof(tfd, req, sizeof(req), 5000));
+	memset(reply, 'r', sizeof(reply));
+	/* The client reads nothing: the reply waits in the proxy. */
+	ASSERT_EQ(sizeof(reply), write(tfd, reply, sizeof(reply)));
+	close(tfd);
+	usleep(500000);
+	snprintf(cmd, sizeof(cmd), "ip -n cli-%s link set cli0 down",
+		 self->suffix);
+	ASSERT_EQ(0, system(cmd));
+	/* shutdown_timeout after the last byte the client acknowledged. */
+	EXPECT_EQ(0, wait_proxy_sockets(self, 0, 15000));
+	EXPECT_EQ(1, wait_field(self->px, 1, F_SHUTDOWN_TIMEOUT, 1, 5000));
+	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 5000));
+	close(cfd);
+}
+
+/*
+ * A client that half-closes after its request and then downloads for
+ * longer than shutdown_timeout keeps its connection while data flows.
+ */
+TEST_F(tcp, download_after_half_close_outlives_shutdown_timeout)
+{
+	static char got[64 * 1024];
+	char chunk[1000], req[8];
+	int cfd, tfd, i;
+
+	self->cfg.opts.shutdown_timeout_ms = 1500;
+	ASSERT_EQ(0, load(self));
+	cfd = client(self, variant, LISTEN_PORT);
+	ASSERT_GE(cfd, 0);
+	tfd = accept_timeout(self->lfd, 5000);
+	ASSERT_GE(tfd, 0);
+	ASSERT_EQ(3, write(cfd, "get", 3));
+	ASSERT_EQ(0, shutdown(cfd, SHUT_WR));
+	ASSERT_EQ(3, read_to_eof(tfd, req, sizeof(req), 5000));
+	/* Four seconds of download, never quiet for long. */
+	for (i = 0; i < 40; i++) {
+		memset(chunk, 'a' + i % 26, sizeof(chunk));
+		ASSERT_EQ(sizeof(chunk), write(tfd, chunk, sizeof(chunk)));
+		usleep(100000);
+	}
+	close(tfd);
+	ASSERT_EQ(40 * sizeof(chunk), read_to_eof(cfd, got, sizeof(got), 10000));
+	for (i = 0; i < 40; i++)
+		EXPECT_EQ('a' + i % 26, got[i * sizeof(chunk)]);
+	close(cfd);
+	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 5000));
+	EXPECT_EQ(0, route_field(self->px, 1, F_SHUTDOWN_TIMEOUT));
+	EXPECT_EQ(0, route_field(self->px, 1, F_RESETS));
+}
+
+/* After a half-close, a quiet connection still meets shutdown_timeout. */
+TEST_F(tcp, quiet_half_closed_connection_meets_shutdown_timeout)
+{
+	long start;
+	int cfd, tfd;
+
+	self->cfg.opts.shutdown_timeout_ms = 1500;
+	ASSERT_EQ(0, load(self));
+	cfd = client(self, variant, LISTEN_PORT);
+	ASSERT_GE(cfd, 0);
+	tfd = accept_timeout(self->lfd, 5000);
+	ASSERT_GE(tfd, 0);
+	ASSERT_EQ(0, echo_once(cfd, tfd));
+	ASSERT_EQ(0, shutdown(cfd, SHUT_WR));
+	start = now_ms();
+	EXPECT_EQ(-ECONNRESET, wait_closed(cfd, 10000));
+	EXPECT_GE(now_ms() - start, 1400);
+	EXPECT_EQ(1, wait_field(self->px, 1, F_SHUTDOWN_TIMEOUT, 1, 5000));
+	close(cfd);
+	close(tfd);
+}
+
+/*
+ * The longest PROXY v1 line: ISATAP-form IPv6 addresses, which the
+ * kernel's compressed format writes with a dotted quad, and a five-digit
+ * port. The line keeps its CRLF and names both addresses.
+ */
+TEST_F(tcp, proxy_protocol_v1_longest_addresses)
+{
+	const char *cli_addr = "2001:db8:ffff:ffff:200:5efe:ffff:fffe";
+	const char *px_addr = "2001:db8:ffff:ffff:200:5efe:ffff:ffff";
+	char line[160], src[64], dst[64], cmd[256];
+	struct sockaddr_storage ss;
+	unsigned int sport, dport;
+	int cfd, tfd;
+	socklen_t len;
+
+	if (variant->family != AF_INET6)
+		SKIP(return, "IPv6 only");
+	snprintf(cmd, sizeof(cmd),
+		 "ip -n cli-%s addr add %s/64 dev cli0 nodad && "
+		 "ip -n px-%s addr add %s/64 dev pxc0 nodad",
+		 self->suffix, cli_addr, self->suffix, px_addr);
+	ASSERT_EQ(0, system(cmd));
+	self->cfg.routes[0].proxy_protocol = LITEPX_PROXY_V1;
+	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, enter(self->cli));
+	cfd = socket(AF_INET6, SOCK_STREAM, 0);
+	ASSERT_GE(cfd, 0);
+	len = make_addr(&ss, AF_INET6, cli_addr, 65432);
+	ASSERT_EQ(0, bind(cfd, (void *)&ss, len));
+	len = make_addr(&ss, AF_INET6, px_addr, LISTEN_PORT);
+	ASSERT_EQ(0, connect(cfd, (void *)&ss, len));
+	tfd = accept_timeout(self->lfd, 5000);
+	ASSERT_GE(tfd, 0);
+	ASSERT_GT(read_line(tfd, line, sizeof(line)), 0);
+	TH_LOG("header: %s", line);
+	ASSERT_EQ(0, parse_v1(line, AF_INET6, src, dst, &sport, &dport));
+	EXPECT_TRUE(same_ip(AF_INET6, cli_addr, src));
+	EXPECT_TRUE(same_ip(AF_INET6, px_addr, dst));
+	EXPECT_EQ(65432, sport);
+	EXPECT_EQ(LISTEN_PORT, dport);
+	EXPECT_EQ(0, echo_once(cfd, tfd));
+	close(cfd);
+	close(tfd);
+}
+
 /* A reload that keeps route 1 must not disturb its live connection. */
 TEST_F(tcp, reload_keeps_unchanged_route)
 {
