@@ -205,12 +205,19 @@ static void unhook_socket(struct sock *sk, struct saved_callbacks *saved)
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 
+static struct hlist_head *source_bucket(struct litepx_net *ln,
+					const struct litepx_addr *key)
+{
+	return &ln->sources[litepx_addr_hash(key) &
+			    (LITEPX_SOURCE_BUCKETS - 1)];
+}
+
 static struct litepx_source *source_find(struct litepx_net *ln,
 					 const struct litepx_addr *key)
 {
 	struct litepx_source *src;
 
-	hash_for_each_possible(ln->sources, src, node, litepx_addr_hash(key))
+	hlist_for_each_entry(src, source_bucket(ln, key), node)
 		if (litepx_addr_equal(&src->key, key))
 			return src;
 	return NULL;
@@ -220,7 +227,7 @@ static void source_release(struct litepx_net *ln, struct litepx_source *src)
 {
 	if (--src->conns)
 		return;
-	hash_del(&src->node);
+	hlist_del(&src->node);
 	kfree(src);
 }
 
@@ -276,8 +283,7 @@ static int conn_admit(struct litepx_conn *c, const struct accept_limits *lim,
 			src = *spare;
 			*spare = NULL;
 			src->key = key;
-			hash_add(ln->sources, &src->node,
-				 litepx_addr_hash(&key));
+			hlist_add_head(&src->node, source_bucket(ln, &key));
 		}
 		src->conns++;
 		c->source = src;
@@ -920,7 +926,6 @@ void litepx_tcp_net_init(struct litepx_net *ln)
 	spin_lock_init(&ln->conns_lock);
 	INIT_LIST_HEAD(&ln->conns);
 	ln->conn_ids = RB_ROOT;
-	hash_init(ln->sources);
 	init_waitqueue_head(&ln->conns_gone);
 	INIT_DELAYED_WORK(&ln->gc_work, gc_work);
 }

@@ -42,7 +42,8 @@ static u32 listener_hash(const struct litepx_addr *addr, u16 port, u8 kind)
 	u32 h = addr->family == AF_INET ? (__force u32)addr->v4 :
 		ipv6_addr_hash(&addr->v6);
 
-	return hash_32(h ^ (port << 16) ^ (kind << 8) ^ addr->family, 10);
+	return hash_32(h ^ (port << 16) ^ (kind << 8) ^ addr->family,
+		       LITEPX_LISTENER_BITS);
 }
 
 static struct litepx_listener *listener_find(struct litepx_net *ln,
@@ -51,8 +52,8 @@ static struct litepx_listener *listener_find(struct litepx_net *ln,
 {
 	struct litepx_listener *l;
 
-	hash_for_each_possible(ln->listeners, l, node,
-			       listener_hash(addr, port, kind)) {
+	hlist_for_each_entry(l, &ln->listeners[listener_hash(addr, port, kind)],
+			     node) {
 		if (l->port == port && l->kind == kind &&
 		    litepx_addr_equal(&l->addr, addr))
 			return l;
@@ -247,10 +248,11 @@ static void stage_abort(struct litepx_listener_change *change)
 static void clear_marks(struct litepx_net *ln)
 {
 	struct litepx_listener *l;
-	int bkt;
+	u32 i;
 
-	hash_for_each(ln->listeners, bkt, l, node)
-		l->next_route = NULL;
+	for (i = 0; ln->listeners && i < LITEPX_LISTENER_BUCKETS; i++)
+		hlist_for_each_entry(l, &ln->listeners[i], node)
+			l->next_route = NULL;
 }
 
 static const char * const kind_names[] = {
@@ -357,38 +359,43 @@ void litepx_listeners_abort(struct litepx_net *ln,
 	clear_marks(ln);
 }
 
+/* Listeners the new config does not keep close; kept ones re-point. */
+static void commit_existing(struct litepx_net *ln)
+{
+	struct litepx_listener *l;
+	struct hlist_node *next;
+	u32 i;
+
+	for (i = 0; ln->listeners && i < LITEPX_LISTENER_BUCKETS; i++)
+		hlist_for_each_entry_safe(l, next, &ln->listeners[i], node) {
+			if (l->next_route) {
+				rcu_assign_pointer(l->route, l->next_route);
+				l->next_route = NULL;
+				continue;
+			}
+			hlist_del(&l->node);
+			ln->nlisteners[l->kind]--;
+			listener_destroy(l);
+		}
+}
+
 void litepx_listeners_commit(struct litepx_net *ln,
 			     struct litepx_listener_change *change)
 {
 	struct litepx_listener *l, *tmp;
-	struct hlist_node *next;
-	int bkt;
+	u32 bucket;
 
 	lockdep_assert_held(&ln->config_lock);
-	hash_for_each_safe(ln->listeners, bkt, next, l, node) {
-		if (l->next_route) {
-			rcu_assign_pointer(l->route, l->next_route);
-			l->next_route = NULL;
-			continue;
-		}
-		hash_del(&l->node);
-		ln->nlisteners[l->kind]--;
-		listener_destroy(l);
-	}
+	commit_existing(ln);
 	list_for_each_entry_safe(l, tmp, &change->created, staged) {
 		list_del(&l->staged);
 		rcu_assign_pointer(l->route, l->next_route);
 		l->next_route = NULL;
-		hash_add(ln->listeners, &l->node,
-			 listener_hash(&l->addr, l->port, l->kind));
+		bucket = listener_hash(&l->addr, l->port, l->kind);
+		hlist_add_head(&l->node, &ln->listeners[bucket]);
 		ln->nlisteners[l->kind]++;
 		listener_start(l);
 	}
-}
-
-void litepx_listeners_net_init(struct litepx_net *ln)
-{
-	hash_init(ln->listeners);
 }
 
 u32 litepx_listener_count(struct litepx_net *ln, enum litepx_listener_kind kind)

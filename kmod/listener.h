@@ -60,7 +60,6 @@ void litepx_listeners_abort(struct litepx_net *ln,
 void litepx_listeners_commit(struct litepx_net *ln,
 			     struct litepx_listener_change *change);
 
-void litepx_listeners_net_init(struct litepx_net *ln);
 u32 litepx_listener_count(struct litepx_net *ln, enum litepx_listener_kind kind);
 
 #endif /* LITEPX_LISTENER_H */

@@ -4,6 +4,8 @@
  * and its own /proc/net/litepx directory.
  */
 #include <linux/jiffies.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
 #include <linux/module.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -48,6 +50,44 @@ static void log_replace(struct litepx_net *ln, const struct litepx_config *cfg,
 }
 
 /*
+ * Every namespace gets a litepx_net, and unprivileged users can make
+ * namespaces: the tables only come with the first config, charged to
+ * whoever loads it.
+ */
+static void tables_free(struct litepx_net *ln)
+{
+	kvfree(ln->listeners);
+	kvfree(ln->sources);
+	ln->listeners = NULL;
+	ln->sources = NULL;
+}
+
+static int tables_alloc(struct litepx_net *ln)
+{
+	ln->listeners = kvcalloc(LITEPX_LISTENER_BUCKETS,
+				 sizeof(*ln->listeners), GFP_KERNEL_ACCOUNT);
+	ln->sources = kvcalloc(LITEPX_SOURCE_BUCKETS, sizeof(*ln->sources),
+			       GFP_KERNEL_ACCOUNT);
+	if (!ln->listeners || !ln->sources ||
+	    litepx_udp_tables_alloc(ln)) {
+		tables_free(ln);
+		litepx_udp_tables_free(ln);
+		return -ENOMEM;
+	}
+	/* Dumps check it without config_lock: the tables first. */
+	smp_store_release(&ln->configured, true);
+	return 0;
+}
+
+size_t litepx_net_table_bytes(struct litepx_net *ln)
+{
+	if (!smp_load_acquire(&ln->configured))
+		return 0;
+	return (LITEPX_LISTENER_BUCKETS + LITEPX_SOURCE_BUCKETS) *
+	       sizeof(struct hlist_head) + litepx_udp_tables_bytes();
+}
+
+/*
  * Takes ownership of cfg (NULL to flush) and applies it all or nothing:
  * on failure the config in force and its listeners stay as they were.
  * The old snapshot is freed once no RCU reader can still see it.
@@ -62,7 +102,9 @@ int litepx_net_replace_config(struct litepx_net *ln, struct litepx_config *cfg,
 	mutex_lock(&ln->config_lock);
 	old = rcu_dereference_protected(ln->config,
 					lockdep_is_held(&ln->config_lock));
-	err = litepx_listeners_prepare(ln, cfg, &change, extack);
+	err = cfg && !ln->configured ? tables_alloc(ln) : 0;
+	if (!err)
+		err = litepx_listeners_prepare(ln, cfg, &change, extack);
 	if (err) {
 		mutex_unlock(&ln->config_lock);
 		litepx_config_free(cfg);
@@ -87,21 +129,14 @@ int litepx_net_replace_config(struct litepx_net *ln, struct litepx_config *cfg,
 static int __net_init litepx_net_init(struct net *net)
 {
 	struct litepx_net *ln = litepx_net(net);
-	int err;
 
 	ln->net = net;
 	ln->log_level = LITEPX_LOG_INFO;
 	mutex_init(&ln->config_lock);
 	RCU_INIT_POINTER(ln->config, NULL);
-	litepx_listeners_net_init(ln);
 	litepx_tcp_net_init(ln);
-	err = litepx_udp_net_init(ln);
-	if (err)
-		return err;
-	err = litepx_proc_net_init(ln);
-	if (err)
-		litepx_udp_net_exit(ln);
-	return err;
+	litepx_udp_net_init(ln);
+	return litepx_proc_net_init(ln);
 }
 
 static void __net_exit litepx_net_exit(struct net *net)
@@ -114,6 +149,7 @@ static void __net_exit litepx_net_exit(struct net *net)
 	/* ...then ends the sessions and connections still open. */
 	litepx_udp_net_exit(ln);
 	litepx_tcp_net_exit(ln);
+	tables_free(ln);
 }
 
 static struct pernet_operations litepx_net_ops = {

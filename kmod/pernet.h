@@ -2,6 +2,7 @@
 #ifndef LITEPX_PERNET_H
 #define LITEPX_PERNET_H
 
+#include <linux/bits.h>
 #include <linux/hashtable.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -16,6 +17,10 @@
 struct litepx_config;
 struct proc_dir_entry;
 
+#define LITEPX_LISTENER_BITS	10
+#define LITEPX_LISTENER_BUCKETS	BIT(LITEPX_LISTENER_BITS)
+#define LITEPX_SOURCE_BUCKETS	1024
+
 struct litepx_net {
 	struct net *net;
 	/*
@@ -29,10 +34,17 @@ struct litepx_net {
 	struct proc_dir_entry *proc_dir;
 
 	/*
+	 * Set under config_lock once the first config load has allocated
+	 * the tables below: a namespace that never loads one costs only
+	 * this struct and its /proc directory.
+	 */
+	bool configured;
+
+	/*
 	 * Listening sockets by (protocol, family, address, port), counted
 	 * by enum litepx_listener_kind; under config_lock.
 	 */
-	DECLARE_HASHTABLE(listeners, 10);
+	struct hlist_head *listeners;	/* LITEPX_LISTENER_BUCKETS */
 	u32 nlisteners[2];
 
 	/*
@@ -45,7 +57,7 @@ struct litepx_net {
 	struct rb_root conn_ids;
 	u64 last_conn_id;
 	u32 nconns;
-	DECLARE_HASHTABLE(sources, 10);
+	struct hlist_head *sources;	/* LITEPX_SOURCE_BUCKETS */
 	bool exiting;
 	wait_queue_head_t conns_gone;
 	struct delayed_work gc_work;
@@ -69,6 +81,8 @@ struct litepx_net {
 struct netlink_ext_ack;
 
 struct litepx_net *litepx_net(const struct net *net);
+/* Memory of the tables the first config load allocated; 0 before. */
+size_t litepx_net_table_bytes(struct litepx_net *ln);
 int litepx_net_replace_config(struct litepx_net *ln, struct litepx_config *cfg,
 			      struct netlink_ext_ack *extack);
 

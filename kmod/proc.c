@@ -247,6 +247,7 @@ static int stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "udp_listeners %u\n",
 		   litepx_listener_count(ln, LITEPX_LISTENER_UDP));
 	seq_printf(seq, "udp_sessions %u\n", litepx_session_count(ln));
+	seq_printf(seq, "table_bytes %zu\n", litepx_net_table_bytes(ln));
 	for (j = 0; j < __LITEPX_CNT_MAX; j++)
 		seq_printf(seq, "%s %llu\n", counter_names[j], total.v[j]);
 	return 0;

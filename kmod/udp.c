@@ -900,21 +900,38 @@ void litepx_udp_config_changed(struct litepx_net *ln)
 
 /* ---------------------------------------------------- namespace, dumps */
 
-int litepx_udp_net_init(struct litepx_net *ln)
+void litepx_udp_net_init(struct litepx_net *ln)
 {
 	net_get_random_once(&hash_seed, sizeof(hash_seed));
 	spin_lock_init(&ln->sessions_lock);
 	INIT_DELAYED_WORK(&ln->udp_gc_work, udp_gc);
+}
+
+/* At the first config load: see pernet.c. */
+int litepx_udp_tables_alloc(struct litepx_net *ln)
+{
 	ln->sessions = kvcalloc(SESSION_BUCKETS, sizeof(*ln->sessions),
-				GFP_KERNEL);
+				GFP_KERNEL_ACCOUNT);
 	ln->udp_sources = kvcalloc(SOURCE_BUCKETS, sizeof(*ln->udp_sources),
-				   GFP_KERNEL);
+				   GFP_KERNEL_ACCOUNT);
 	if (!ln->sessions || !ln->udp_sources) {
-		kvfree(ln->sessions);
-		kvfree(ln->udp_sources);
+		litepx_udp_tables_free(ln);
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+size_t litepx_udp_tables_bytes(void)
+{
+	return (SESSION_BUCKETS + SOURCE_BUCKETS) * sizeof(struct hlist_head);
+}
+
+void litepx_udp_tables_free(struct litepx_net *ln)
+{
+	kvfree(ln->sessions);
+	kvfree(ln->udp_sources);
+	ln->sessions = NULL;
+	ln->udp_sources = NULL;
 }
 
 void litepx_udp_net_exit(struct litepx_net *ln)
@@ -927,6 +944,9 @@ void litepx_udp_net_exit(struct litepx_net *ln)
 	struct hlist_node *tmp;
 	u32 i;
 
+	/* Nothing was ever configured: nothing to wait for. */
+	if (!ln->configured)
+		return;
 	/* The listeners are closed: let their last datagrams finish. */
 	synchronize_rcu();
 	spin_lock_bh(&ln->sessions_lock);
@@ -941,8 +961,7 @@ void litepx_udp_net_exit(struct litepx_net *ln)
 	sources_collect(ln, &batch, true);
 	spin_unlock_bh(&ln->sessions_lock);
 	batch_free(&batch);
-	kvfree(ln->sessions);
-	kvfree(ln->udp_sources);
+	litepx_udp_tables_free(ln);
 }
 
 static void session_info(const struct litepx_session *s, unsigned long now,
@@ -981,6 +1000,8 @@ u32 litepx_session_walk(struct litepx_net *ln, u32 skip,
 	struct litepx_session *s;
 	u32 i, pos = 0;
 
+	if (!smp_load_acquire(&ln->configured))
+		return 0;
 	rcu_read_lock();
 	for (i = 0; i < SESSION_BUCKETS; i++)
 		hlist_for_each_entry_rcu(s, &ln->sessions[i], node) {

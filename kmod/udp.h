@@ -19,7 +19,11 @@ struct litepx_net;
 void litepx_udp_listener_hook(struct litepx_listener *l);
 void litepx_udp_listener_unhook(struct litepx_listener *l);
 
-int litepx_udp_net_init(struct litepx_net *ln);
+void litepx_udp_net_init(struct litepx_net *ln);
+/* The session and source tables, allocated with the first config. */
+int litepx_udp_tables_alloc(struct litepx_net *ln);
+void litepx_udp_tables_free(struct litepx_net *ln);
+size_t litepx_udp_tables_bytes(void);
 /* Listeners are gone already: ends every session and frees the tables. */
 void litepx_udp_net_exit(struct litepx_net *ln);
 /*
