@@ -1301,4 +1301,200 @@ TEST_F(tcp, connections_are_listed)
 	close(tfd);
 }
 
+struct port_seen {
+	uint8_t seen[65536];
+	int count;
+	int repeats;
+};
+
+static int count_conn(const struct lpx_conn *conn, void *arg)
+{
+	struct port_seen *ps = arg;
+
+	if (ps->seen[conn->client_port]++)
+		ps->repeats++;
+	ps->count++;
+	return 0;
+}
+
+/*
+ * A table larger than one part of a dump, read in pieces: every
+ * connection once, whether through netlink (many parts) or through
+ * /proc/litepx/connections in 100-byte reads (many seq_file resumes).
+ */
+TEST_F(tcp, large_table_dumps_every_connection_once)
+{
+	enum { N = 300 };
+	static struct port_seen nl_ports, proc_ports;
+	static int cfds[N], tfds[N];
+	char buf[100], line[512];
+	size_t used = 0;
+	ssize_t n;
+	int fd, i, lines = 0;
+	unsigned int route;
+	char proto[8], client[80];
+
+	self->cfg.opts.tcp_conn_ip_limit = 0;
+	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, open_many(self, variant, cfds, tfds, N));
+	memset(&nl_ports, 0, sizeof(nl_ports));
+	ASSERT_EQ(0, lpx_nl_conn_dump(self->nl, count_conn, &nl_ports));
+	EXPECT_EQ(N, nl_ports.count);
+	EXPECT_EQ(0, nl_ports.repeats);
+
+	memset(&proc_ports, 0, sizeof(proc_ports));
+	ASSERT_EQ(0, enter(self->px));
+	fd = open("/proc/litepx/connections", O_RDONLY);
+	ASSERT_GE(fd, 0);
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (i = 0; i < n; i++) {
+			ASSERT_LT(used, sizeof(line) - 1);
+			line[used++] = buf[i];
+			if (buf[i] != '\n')
+				continue;
+			line[used] = '\0';
+			used = 0;
+			if (lines++ == 0)
+				continue;
+			/* "route proto client ...": the client's port ends it. */
+			ASSERT_EQ(3, sscanf(line, "%u %7s %79s", &route, proto,
+					    client));
+			count_conn(&(struct lpx_conn){
+				.client_port = atoi(strrchr(client, ':') + 1),
+			}, &proc_ports);
+		}
+	}
+	close(fd);
+	EXPECT_EQ(N + 1, lines);
+	EXPECT_EQ(N, proc_ports.count);
+	EXPECT_EQ(0, proc_ports.repeats);
+	for (i = 0; i < N; i++) {
+		close(cfds[i]);
+		close(tfds[i]);
+	}
+	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 20000));
+}
+
+/* Pages of memory TCP holds in buffers, host-wide (/proc/net/sockstat). */
+static long tcp_mem_pages(void)
+{
+	char key[16];
+	long pages = -1, v;
+	FILE *f = fopen("/proc/net/sockstat", "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%15s", key) == 1)
+		if (!strcmp(key, "TCP:"))
+			break;
+	while (fscanf(f, "%15s %ld", key, &v) == 2)
+		if (!strcmp(key, "mem")) {
+			pages = v;
+			break;
+		}
+	fclose(f);
+	return pages;
+}
+
+/*
+ * Fills n connections whose client reads nothing while the target sends
+ * all it can; returns the TCP memory that pins, per connection, in KiB.
+ */
+static long pinned_per_conn(struct _test_data_tcp *self,
+			    const struct _fixture_variant_tcp *variant,
+			    int *cfds, int *tfds, int n)
+{
+	static char junk[65536];
+	struct sockaddr_storage ss;
+	long before, after, end;
+	socklen_t len;
+	int i;
+
+	before = tcp_mem_pages();
+	for (i = 0; i < n; i++) {
+		if (enter(self->cli))
+			return -1;
+		cfds[i] = socket(variant->family, SOCK_STREAM, 0);
+		set_int(cfds[i], SOL_SOCKET, SO_RCVBUF, 4096);
+		len = make_addr(&ss, variant->family, variant->proxy,
+				LISTEN_PORT);
+		if (connect(cfds[i], (void *)&ss, len))
+			return -1;
+		tfds[i] = accept_timeout(self->lfd, 5000);
+		if (tfds[i] < 0)
+			return -1;
+		set_int(tfds[i], SOL_SOCKET, SO_SNDBUF, 4096);
+		fcntl(tfds[i], F_SETFL, O_NONBLOCK);
+	}
+	/* Until nothing more goes anywhere. */
+	end = now_ms() + 3000;
+	while (now_ms() < end) {
+		for (i = 0; i < n; i++)
+			while (write(tfds[i], junk, sizeof(junk)) > 0)
+				;
+		usleep(100000);
+	}
+	after = tcp_mem_pages();
+	for (i = 0; i < n; i++) {
+		close(cfds[i]);
+		close(tfds[i]);
+	}
+	return (after - before) * (getpagesize() / 1024) / n;
+}
+
+/*
+ * The worst a client can do with one connection: read nothing while the
+ * target sends. With fixed buffers (the configured size, doubled for
+ * bookkeeping as SO_SNDBUF and SO_RCVBUF do) the proxy's two sockets pin
+ * at most 2 x 2 x the buffer size; docs/tcp.md turns that into what
+ * connection_ip_limits and connection_limits imply. Kernel autotuning
+ * (buffers 0) is measured beside it for the record.
+ */
+/* MB/s of one 16 MiB transfer through the proxy. */
+static long bulk_rate(struct _test_data_tcp *self,
+		      const struct _fixture_variant_tcp *variant)
+{
+	struct stream tx = { .seed = 11, .len = 16 * MIB, .rnd = 3,
+			     .shut_after = true };
+	struct stream rx = { .seed = 11 };
+	long start;
+
+	tx.fd = client(self, variant, LISTEN_PORT);
+	rx.fd = accept_timeout(self->lfd, 5000);
+	if (tx.fd < 0 || rx.fd < 0)
+		return -1;
+	start = now_ms();
+	run_pair(&tx, &rx, send_stream, recv_stream);
+	close(tx.fd);
+	close(rx.fd);
+	if (rx.done != tx.len || rx.bad_at)
+		return -1;
+	return tx.len / 1000 / (now_ms() - start + 1);
+}
+
+TEST_F(tcp, slow_reader_pins_at_most_its_buffers)
+{
+	enum { N = 16 };
+	long fixed_kb, auto_kb, fixed_rate, auto_rate;
+	int cfds[N], tfds[N];
+
+	self->cfg.opts.tcp_conn_ip_limit = 0;
+	ASSERT_EQ(0, load(self));
+	fixed_rate = bulk_rate(self, variant);
+	fixed_kb = pinned_per_conn(self, variant, cfds, tfds, N);
+	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 20000));
+	self->cfg.opts.rcvbuf = 0;
+	self->cfg.opts.sndbuf = 0;
+	ASSERT_EQ(0, load(self));
+	auto_rate = bulk_rate(self, variant);
+	auto_kb = pinned_per_conn(self, variant, cfds, tfds, N);
+	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 20000));
+	TH_LOG("256 KiB buffers: %ld KiB pinned per connection, %ld MB/s; autotuned: %ld KiB, %ld MB/s",
+	       fixed_kb, fixed_rate, auto_kb, auto_rate);
+	ASSERT_GE(fixed_kb, 0);
+	EXPECT_LE(fixed_kb, 4 * 256 + 128);
+	EXPECT_GT(fixed_rate, 0);
+	EXPECT_GT(auto_rate, 0);
+}
+
 TEST_HARNESS_MAIN
