@@ -81,6 +81,7 @@ static int tables_alloc(struct litepx_net *ln)
 
 size_t litepx_net_table_bytes(struct litepx_net *ln)
 {
+	/* Pairs with the release in tables_alloc(). */
 	if (!smp_load_acquire(&ln->configured))
 		return 0;
 	return (LITEPX_LISTENER_BUCKETS + LITEPX_SOURCE_BUCKETS) *

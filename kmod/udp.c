@@ -1000,6 +1000,7 @@ u32 litepx_session_walk(struct litepx_net *ln, u32 skip,
 	struct litepx_session *s;
 	u32 i, pos = 0;
 
+	/* Pairs with the release in pernet.c: the tables are there. */
 	if (!smp_load_acquire(&ln->configured))
 		return 0;
 	rcu_read_lock();
