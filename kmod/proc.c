@@ -297,8 +297,10 @@ static int connections_show(struct seq_file *seq, void *v)
 
 static int sessions_show(struct seq_file *seq, void *v)
 {
+	struct litepx_session_cursor cur = {};
+
 	seq_puts(seq, "route proto client local target state age_ms idle_ms bytes_to_target bytes_to_client packets_to_target packets_to_client\n");
-	litepx_session_walk(litepx_net(seq_file_single_net(seq)), 0,
+	litepx_session_walk(litepx_net(seq_file_single_net(seq)), &cur,
 			    show_conn, seq);
 	return 0;
 }

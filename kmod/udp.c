@@ -129,6 +129,7 @@ struct litepx_session {
 	/* Set once each, locklessly: the target answered, then the client. */
 	bool replied;
 	bool assured;
+	u32 id;				/* order of creation, for dumps */
 	unsigned long started;
 	unsigned long last_active;
 	atomic64_t to_target;
@@ -754,6 +755,8 @@ static struct litepx_session *session_create(struct litepx_net *ln,
 	if (victim)
 		session_evict(ln, victim);
 	s->source = src;
+	/* 0 stands for no session in a dump's cursor. */
+	s->id = ++ln->udp_next_id ?: ++ln->udp_next_id;
 	src->sessions++;
 	ln->nsessions++;
 	hlist_add_head_rcu(&s->node, &ln->sessions[session_hash(key)]);
@@ -1150,28 +1153,37 @@ static void session_info(const struct litepx_session *s, unsigned long now,
 	info->packets_to_client = atomic64_read(&s->packets_to_client);
 }
 
-u32 litepx_session_walk(struct litepx_net *ln, u32 skip,
-			int (*fn)(const struct litepx_conn_info *info, void *arg),
-			void *arg)
+/*
+ * A bucket lists its sessions newest first, and ids grow with age (ids
+ * are compared modulo 2^32: no session outlives two billion newer ones),
+ * so a resumed walk shows the sessions of cur->bucket older than the last
+ * one it showed there. A session that stays in the table for the whole
+ * walk is shown exactly once, and each resume starts where the last one
+ * ended instead of walking the table again.
+ */
+void litepx_session_walk(struct litepx_net *ln,
+			 struct litepx_session_cursor *cur,
+			 int (*fn)(const struct litepx_conn_info *info,
+				   void *arg),
+			 void *arg)
 {
 	struct litepx_conn_info info;
 	unsigned long now = jiffies;
 	struct litepx_session *s;
-	u32 i, pos = 0;
 
 	rcu_read_lock();
-	for (i = 0; i < SESSION_BUCKETS; i++)
-		hlist_for_each_entry_rcu(s, &ln->sessions[i], node) {
-			if (pos >= skip) {
-				session_info(s, now, &info);
-				if (fn(&info, arg))
-					goto out;
-			}
-			pos++;
+	for (; cur->bucket < SESSION_BUCKETS; cur->bucket++, cur->after = 0) {
+		hlist_for_each_entry_rcu(s, &ln->sessions[cur->bucket], node) {
+			if (cur->after && (s32)(s->id - cur->after) >= 0)
+				continue;
+			session_info(s, now, &info);
+			if (fn(&info, arg))
+				goto out;
+			cur->after = s->id;
 		}
+	}
 out:
 	rcu_read_unlock();
-	return pos;
 }
 
 u32 litepx_session_count(struct litepx_net *ln)

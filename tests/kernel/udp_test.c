@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -783,6 +784,19 @@ static long long wait_counter(int px, unsigned int id, const char *name,
 	long long v;
 
 	while ((v = route_counter(px, id, name)) != want && now_ms() < end)
+		usleep(20000);
+	return v;
+}
+
+/* Polls until the counter is at least want; returns the last value read. */
+static long long wait_counter_at_least(int px, unsigned int id,
+				       const char *name, long long want,
+				       int ms)
+{
+	long end = now_ms() + ms;
+	long long v;
+
+	while ((v = route_counter(px, id, name)) < want && now_ms() < end)
 		usleep(20000);
 	return v;
 }
@@ -2590,6 +2604,135 @@ TEST_F_TIMEOUT(udp, parked_datagrams_are_bounded_per_namespace, 120)
 		       LISTEN_PORT);
 	ASSERT_NE(NULL, c);
 	EXPECT_EQ(0, exchange(c, 1, &size, 1, 2));
+}
+
+#define DUMP_SESSIONS	20000
+#define DUMP_CHURN	2000
+#define DUMP_CHUNK	1000
+#define DUMP_PAUSE_AT	5000
+
+struct dump_count {
+	int px;
+	unsigned int seen_total;
+	unsigned int stable, repeated;
+	long long left_at_pause;
+	uint8_t shown[65536];		/* by client port */
+};
+
+/*
+ * Counts route 1's sessions by client port. Halfway through, waits for
+ * route 2's sessions to expire, so that sessions the dump has passed
+ * leave the table between two parts of it.
+ */
+static int count_dumped(const struct lpx_conn *conn, void *arg)
+{
+	struct dump_count *d = arg;
+	long end = now_ms() + 30000;
+
+	if (++d->seen_total == DUMP_PAUSE_AT) {
+		while ((d->left_at_pause = stats_value(d->px, "udp_sessions")) >
+		       DUMP_SESSIONS && now_ms() < end)
+			usleep(50000);
+	}
+	if (conn->protocol != LITEPX_PROTO_UDP || conn->route_id != 1)
+		return 0;
+	if (d->shown[conn->client_port]++)
+		d->repeated++;
+	else
+		d->stable++;
+	return 0;
+}
+
+/* n sockets of the client's, connected to the proxy's port; -1 on error. */
+static int open_clients(struct _test_data_udp *self,
+			const struct _fixture_variant_udp *variant, int *fds,
+			unsigned int n, uint16_t port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(&ss, variant->family, variant->proxy, port);
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		fds[i] = udp_socket_in(self->cli, variant->family,
+				       variant->client, 0, 65536);
+		if (fds[i] < 0 || connect(fds[i], (void *)&ss, len))
+			return -1;
+	}
+	return 0;
+}
+
+static int send_each(const int *fds, unsigned int n)
+{
+	uint8_t buf[TAGGED_MIN] = "litepx dump test";
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (send(fds[i], buf, sizeof(buf), 0) != sizeof(buf))
+			return -1;
+	return 0;
+}
+
+/*
+ * 20,000 assured sessions, and 2,000 more on route 2 that expire while a
+ * netlink dump is halfway: the dump shows every one of the 20,000 exactly
+ * once, however many sessions it had passed left the table meanwhile.
+ */
+TEST_F_TIMEOUT(udp, dump_of_20000_sessions_is_complete, 900)
+{
+	struct rlimit nofile = { 65536, 65536 };
+	struct dump_count *d;
+	unsigned int i, n;
+	int *fds;
+
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &nofile));
+	fds = calloc(DUMP_SESSIONS + DUMP_CHURN, sizeof(*fds));
+	d = calloc(1, sizeof(*d));
+	ASSERT_NE(NULL, fds);
+	ASSERT_NE(NULL, d);
+	self->cfg.opts.idle_timeout_ms = 600000;
+	add_route2(self, variant, TARGET_PORT + 1, 4000);
+	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, open_clients(self, variant, fds,
+				  DUMP_SESSIONS + DUMP_CHURN, LISTEN_PORT));
+	/* Churn clients write to route 2 instead. */
+	for (i = DUMP_SESSIONS; i < DUMP_SESSIONS + DUMP_CHURN; i++) {
+		struct sockaddr_storage ss;
+		socklen_t len = make_addr(&ss, variant->family, variant->proxy,
+					  LISTEN_PORT + 1);
+
+		ASSERT_EQ(0, connect(fds[i], (void *)&ss, len));
+	}
+	/* A reply, then the client again: each session is assured. */
+	for (i = 0; i < DUMP_SESSIONS; i += n) {
+		n = DUMP_SESSIONS - i < DUMP_CHUNK ? DUMP_SESSIONS - i :
+						     DUMP_CHUNK;
+		ASSERT_EQ(0, send_each(fds + i, n));
+		ASSERT_LE(2 * i + n,
+			  wait_counter_at_least(self->px, 1,
+						"packets_to_client", 2 * i + n,
+						60000));
+		ASSERT_EQ(0, send_each(fds + i, n));
+	}
+	ASSERT_EQ(DUMP_SESSIONS, stats_value(self->px, "udp_sessions"));
+	ASSERT_EQ(0, send_each(fds + DUMP_SESSIONS, DUMP_CHURN));
+	ASSERT_EQ(DUMP_CHURN, wait_counter(self->px, 2, "sessions", DUMP_CHURN,
+					   10000));
+
+	d->px = self->px;
+	ASSERT_EQ(0, lpx_nl_conn_dump(self->nl, count_dumped, d));
+	TH_LOG("dump: %u entries, %u of route 1, %u repeated; %lld sessions when it went on",
+	       d->seen_total, d->stable, d->repeated, d->left_at_pause);
+	EXPECT_EQ(DUMP_SESSIONS, d->left_at_pause);
+	EXPECT_EQ(DUMP_SESSIONS, d->stable);
+	EXPECT_EQ(0, d->repeated);
+	EXPECT_EQ(DUMP_SESSIONS, read_sessions(self->px, NULL, 0));
+	EXPECT_EQ(DUMP_SESSIONS, route_counter(self->px, 1, "sessions"));
+	EXPECT_EQ(0, route_counter(self->px, 1, "session_expiries"));
+	EXPECT_EQ(DUMP_CHURN, route_counter(self->px, 2, "session_expiries"));
+	for (i = 0; i < DUMP_SESSIONS + DUMP_CHURN; i++)
+		close(fds[i]);
+	free(fds);
+	free(d);
 }
 
 TEST_HARNESS_MAIN
