@@ -461,18 +461,20 @@ static void target_datagram(struct target *t, uint8_t *buf, size_t n,
 		payload = buf;
 		len += hlen;
 	}
-	/* Stamped before sending: litepx sees the reply no earlier. */
+	/*
+	 * Stamped and recorded before sending: litepx sees the reply no
+	 * earlier, and a client that has its reply finds the stamp set.
+	 */
 	stamp = now_ms();
+	pthread_mutex_lock(&t->lock);
+	t->last_reply_ms = stamp;
+	pthread_mutex_unlock(&t->lock);
 	if (sendto(t->fd, payload, len, 0, (const void *)from, fromlen) !=
 	    (ssize_t)len) {
 		pthread_mutex_lock(&t->lock);
 		t->send_errors++;
 		pthread_mutex_unlock(&t->lock);
-		return;
 	}
-	pthread_mutex_lock(&t->lock);
-	t->last_reply_ms = stamp;
-	pthread_mutex_unlock(&t->lock);
 }
 
 static void *target_loop(void *arg)
