@@ -2665,11 +2665,11 @@ static int open_clients(struct _test_data_udp *self,
 
 static int send_each(const int *fds, unsigned int n)
 {
-	uint8_t buf[TAGGED_MIN] = "litepx dump test";
+	static const char msg[] = "litepx dump test";
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		if (send(fds[i], buf, sizeof(buf), 0) != sizeof(buf))
+		if (send(fds[i], msg, strlen(msg), 0) != (ssize_t)strlen(msg))
 			return -1;
 	return 0;
 }
