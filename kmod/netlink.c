@@ -797,6 +797,7 @@ full:
 static int litepx_nl_conn_get_dumpit(struct sk_buff *skb,
 				     struct netlink_callback *cb)
 {
+	struct litepx_session_cursor cur = { cb->args[1], cb->args[2] };
 	struct litepx_net *ln = litepx_net(sock_net(skb->sk));
 	struct conn_dump d = { .skb = skb, .cb = cb };
 	u64 cursor = cb->args[0];
@@ -804,8 +805,9 @@ static int litepx_nl_conn_get_dumpit(struct sk_buff *skb,
 	litepx_conn_walk(ln, &cursor, dump_one_conn, &d);
 	cb->args[0] = cursor;
 	if (!d.full)
-		cb->args[1] = litepx_session_walk(ln, cb->args[1],
-						  dump_one_conn, &d);
+		litepx_session_walk(ln, &cur, dump_one_conn, &d);
+	cb->args[1] = cur.bucket;
+	cb->args[2] = cur.after;
 	return skb->len;
 }
 

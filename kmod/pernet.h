@@ -65,17 +65,23 @@ struct litepx_net {
 
 	/*
 	 * Protects changes to the UDP session and source tables (readers
-	 * use RCU), nsessions, each source's session count, nsources and
-	 * udp_exiting. Datagrams insert sessions in softirq: take it with
-	 * BH off.
+	 * use RCU), nsessions, each source's session count, nsources,
+	 * udp_unassured, udp_evicted, udp_next_id and udp_exiting.
+	 * Datagrams insert sessions in softirq: take it with BH off.
 	 */
 	spinlock_t sessions_lock;
 	struct hlist_head *sessions;
 	struct hlist_head *udp_sources;
 	u32 nsessions;
 	u32 nsources;
+	struct list_head udp_unassured;	/* eviction candidates, oldest first */
+	struct list_head udp_evicted;	/* out of the table, for the GC */
+	u32 udp_next_id;
 	bool udp_exiting;
+	atomic_t udp_parked;		/* truesize of parked datagrams */
 	struct delayed_work udp_gc_work;
+	/* When the GC next walks the table (jiffies); set by the GC, reload. */
+	unsigned long udp_gc_next_scan;
 };
 
 struct netlink_ext_ack;

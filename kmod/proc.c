@@ -141,7 +141,7 @@ static void show_route(struct seq_file *seq, const struct litepx_config *cfg,
 	"shutdown_timeouts resets sessions_active sessions " \
 	"packets_to_target packets_to_client refused_session_limit " \
 	"dropped_pps dropped_bps session_expiries dropped_other " \
-	"refused_session_ip_limit\n"
+	"refused_session_ip_limit sessions_evicted\n"
 
 /* The snapshot being walked, so every line of one read is consistent. */
 struct routes_iter {
@@ -220,6 +220,7 @@ static const char * const counter_names[__LITEPX_CNT_MAX] = {
 	[LITEPX_CNT_SESSION_EXPIRIES] = "session_expiries",
 	[LITEPX_CNT_DROPPED_OTHER] = "dropped_other",
 	[LITEPX_CNT_REFUSED_SESSION_IP_LIMIT] = "refused_session_ip_limit",
+	[LITEPX_CNT_SESSIONS_EVICTED] = "sessions_evicted",
 };
 
 /* Totals of the routes in force, and the namespace's live objects. */
@@ -360,8 +361,10 @@ static const struct seq_operations conns_seq_ops = {
 
 static int sessions_show(struct seq_file *seq, void *v)
 {
+	struct litepx_session_cursor cur = {};
+
 	seq_puts(seq, "route proto client local target state age_ms idle_ms bytes_to_target bytes_to_client packets_to_target packets_to_client\n");
-	litepx_session_walk(litepx_net(seq_file_single_net(seq)), 0,
+	litepx_session_walk(litepx_net(seq_file_single_net(seq)), &cur,
 			    show_conn, seq);
 	return 0;
 }

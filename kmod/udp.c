@@ -16,6 +16,11 @@
  * client's first datagrams wait in the session (a few, briefly) while its
  * setup work runs. Sessions are found under RCU; a GC work expires idle
  * ones and those of removed routes, and frees them after a grace period.
+ *
+ * As in conntrack, a session is assured once traffic went both ways: the
+ * target answered and the client spoke again after that. Until then it
+ * may be a spoofed source's: it lives a shorter time, and when the table
+ * is full the oldest one gives its place to a new client.
  */
 #include <linux/jhash.h>
 #include <linux/jiffies.h>
@@ -44,6 +49,23 @@
 #define SOURCE_BUCKETS		1024
 /* Datagrams a session holds while its socket is being opened. */
 #define PARK_MAX		32
+/*
+ * The truesize of every datagram parked in one namespace: PARK_MAX
+ * reassembled 64 KiB datagrams for each of thousands of new sessions
+ * would otherwise be gigabytes of skbs.
+ */
+#define PARKED_BYTES_MAX	(4 << 20)
+/*
+ * How long a session that is not assured lives when idle_timeout is
+ * longer: conntrack's nf_conntrack_udp_timeout.
+ */
+#define UNASSURED_TIMEOUT_MS	30000
+/*
+ * Sessions still opening their socket that an eviction steps over before
+ * it gives up and refuses the new client: bounds the time the table lock
+ * is held.
+ */
+#define EVICT_SCAN_MAX		64
 #define GC_INTERVAL		(HZ / 4)
 /* How far ahead of its rate a source may get: the bucket's depth. */
 #define BUCKET_BURST_NS		(NSEC_PER_SEC / 10)
@@ -84,7 +106,12 @@ struct session_key {
 
 struct litepx_session {
 	struct hlist_node node;		/* in ln->sessions */
-	struct list_head dead;		/* in a GC batch */
+	/*
+	 * In ln->udp_unassured, oldest first, under ln->sessions_lock; an
+	 * assured session leaves it when an eviction walks past it.
+	 */
+	struct list_head unassured;
+	struct list_head dead;		/* in a GC batch or ln->udp_evicted */
 	struct litepx_net *ln;
 	struct litepx_route *route;	/* reference held */
 	struct udp_source *source;	/* lives while sessions use it */
@@ -99,6 +126,10 @@ struct litepx_session {
 	/* Datagrams waiting for setup; its lock also guards state changes. */
 	struct sk_buff_head parked;
 	int state;			/* enum session_state */
+	/* Set once each, locklessly: the target answered, then the client. */
+	bool replied;
+	bool assured;
+	u32 id;				/* order of creation, for dumps */
 	unsigned long started;
 	unsigned long last_active;
 	atomic64_t to_target;
@@ -338,6 +369,8 @@ static int target_rcv(struct sock *sk, struct sk_buff *skb)
 		__skb_pull(skb, LITEPX_SPP_HEADER_LEN);
 	len = skb->len;
 	touch(&s->last_active);
+	if (unlikely(!READ_ONCE(s->replied)))
+		WRITE_ONCE(s->replied, true);
 	if (udp_xmit(s->ln->net, skb, &s->key.local, s->key.local_port,
 		     &s->key.client, s->key.client_port, NULL, 0)) {
 		litepx_route_count(route, LITEPX_CNT_DROPPED_OTHER, 1);
@@ -396,6 +429,29 @@ static void session_hook_socket(struct litepx_session *s, struct socket *sock)
 	litepx_setup_udp_tunnel_sock(s->ln->net, sock, &cfg);
 }
 
+/* Charges ln's parking budget for skb; false when it is spent. */
+static bool park_charge(struct litepx_net *ln, const struct sk_buff *skb)
+{
+	if (atomic_add_return(skb->truesize, &ln->udp_parked) <=
+	    PARKED_BYTES_MAX)
+		return true;
+	atomic_sub(skb->truesize, &ln->udp_parked);
+	return false;
+}
+
+/*
+ * The oldest datagram parked in s, its truesize given back to the budget;
+ * under s->parked.lock, or once nothing else can reach s.
+ */
+static struct sk_buff *park_dequeue(struct litepx_session *s)
+{
+	struct sk_buff *skb = __skb_dequeue(&s->parked);
+
+	if (skb)
+		atomic_sub(skb->truesize, &s->ln->udp_parked);
+	return skb;
+}
+
 static void session_setup(struct work_struct *work)
 {
 	struct litepx_session *s = container_of(work, struct litepx_session,
@@ -414,7 +470,7 @@ static void session_setup(struct work_struct *work)
 		session_hook_socket(s, sock);
 	/* Parked datagrams leave before any that arrive once READY shows. */
 	spin_lock_bh(&s->parked.lock);
-	while ((skb = __skb_dequeue(&s->parked))) {
+	while ((skb = park_dequeue(s))) {
 		if (err) {
 			litepx_route_count(route, LITEPX_CNT_DROPPED_OTHER, 1);
 			kfree_skb(skb);
@@ -495,9 +551,22 @@ static struct udp_source *source_get_locked(struct litepx_net *ln,
 	return src;
 }
 
+/*
+ * The GC runs on a system workqueue, not litepx_wq: a flood of new
+ * sources queues thousands of setup works there, and the GC behind them
+ * would leave the sockets of evicted sessions open meanwhile, each on an
+ * ephemeral port the new sessions need. The GC never waits for a litepx
+ * work (see batch_free()).
+ */
 static void gc_arm(struct litepx_net *ln)
 {
-	queue_delayed_work(litepx_wq, &ln->udp_gc_work, GC_INTERVAL);
+	queue_delayed_work(system_unbound_wq, &ln->udp_gc_work, GC_INTERVAL);
+}
+
+/* Runs the GC now: evicted sessions wait for it. */
+static void gc_kick(struct litepx_net *ln)
+{
+	mod_delayed_work(system_unbound_wq, &ln->udp_gc_work, 0);
 }
 
 static struct litepx_session *session_alloc(struct litepx_net *ln,
@@ -557,10 +626,10 @@ static bool source_charged(struct udp_source *src, struct litepx_route *route,
 
 /*
  * Whether a client without a session may open one, under
- * ln->sessions_lock: the table and the client's source have room, and its
- * first datagram is within the source's rates, so that a flood from new
- * ports neither fills the table nor escapes the buckets. Returns the
- * source, or NULL (counted) to drop the datagram.
+ * ln->sessions_lock, once the table has room for it: its source has room
+ * and its first datagram is within the source's rates, so that a flood
+ * from new ports neither fills the table nor escapes the buckets. Returns
+ * the source, or NULL (counted) to drop the datagram.
  */
 static struct udp_source *session_admit(struct litepx_net *ln,
 					struct litepx_route *route,
@@ -570,13 +639,6 @@ static struct udp_source *session_admit(struct litepx_net *ln,
 {
 	struct udp_source *src;
 
-	if (lim->sessions && ln->nsessions >= lim->sessions) {
-		litepx_route_count(route, LITEPX_CNT_REFUSED_SESSION_LIMIT, 1);
-		litepx_log_conn(ln, LITEPX_LOG_INFO,
-				"route %u: refused a UDP client: %u sessions open\n",
-				route->id, ln->nsessions);
-		return NULL;
-	}
 	src = source_get_locked(ln, skey);
 	if (!src) {
 		litepx_route_count(route, LITEPX_CNT_DROPPED_OTHER, 1);
@@ -597,10 +659,57 @@ static struct udp_source *session_admit(struct litepx_net *ln,
 }
 
 /*
- * Adds a session for key if session_admit() lets it in. Returns the
- * session now in the table for key (another CPU may have added it first:
- * *charged stays false, the datagram is not paid for yet), or NULL when
- * the datagram is to be dropped (counted here).
+ * The oldest session that is not assured and has its socket, which a new
+ * client may take the place of; under ln->sessions_lock. Assured sessions
+ * found on the way leave the list, so each costs one step once.
+ */
+static struct litepx_session *session_evictable(struct litepx_net *ln)
+{
+	struct litepx_session *s, *tmp;
+	unsigned int pending = 0;
+
+	list_for_each_entry_safe(s, tmp, &ln->udp_unassured, unassured) {
+		if (READ_ONCE(s->assured)) {
+			list_del_init(&s->unassured);
+			continue;
+		}
+		/* Its setup work owns it until then: the GC waits too. */
+		if (session_state(s) != SESSION_PENDING)
+			return s;
+		if (++pending == EVICT_SCAN_MAX)
+			break;
+	}
+	return NULL;
+}
+
+/* Takes s out of the table onto the list dead; under ln->sessions_lock. */
+static void session_unlink(struct litepx_net *ln, struct litepx_session *s,
+			   struct list_head *dead)
+{
+	hlist_del_rcu(&s->node);
+	list_del_init(&s->unassured);
+	ln->nsessions--;
+	s->source->sessions--;
+	/* The counter follows the table, not the freeing a grace period on. */
+	atomic_dec(&s->route->stats->sessions_active);
+	list_add_tail(&s->dead, dead);
+}
+
+/* Ends victim for a new client; the GC frees it. Under ln->sessions_lock. */
+static void session_evict(struct litepx_net *ln, struct litepx_session *victim)
+{
+	litepx_route_count(victim->route, LITEPX_CNT_SESSIONS_EVICTED, 1);
+	session_unlink(ln, victim, &ln->udp_evicted);
+	gc_kick(ln);
+}
+
+/*
+ * Adds a session for key if the table has room, or a session that is not
+ * assured to give it, and session_admit() lets it in. Nothing is
+ * allocated for a client that is refused. Returns the session now in the
+ * table for key (another CPU may have added it first: *charged stays
+ * false, the datagram is not paid for yet), or NULL when the datagram is
+ * to be dropped (counted here).
  */
 static struct litepx_session *session_create(struct litepx_net *ln,
 					     struct litepx_route *route,
@@ -608,30 +717,50 @@ static struct litepx_session *session_create(struct litepx_net *ln,
 					     const struct session_limits *lim,
 					     unsigned int len, bool *charged)
 {
-	struct litepx_session *s, *found;
+	struct litepx_session *s, *victim = NULL;
+	struct udp_source *src;
 	struct litepx_addr skey;
 
+	litepx_source_key(&skey, &key->client, lim->ipv6_prefix);
+	spin_lock_bh(&ln->sessions_lock);
+	s = session_lookup(ln, key);
+	if (s || ln->udp_exiting)
+		goto out_unlock;
+	if (lim->sessions && ln->nsessions >= lim->sessions) {
+		victim = session_evictable(ln);
+		if (!victim) {
+			litepx_route_count(route,
+					   LITEPX_CNT_REFUSED_SESSION_LIMIT, 1);
+			litepx_log_conn(ln, LITEPX_LOG_INFO,
+					"route %u: refused a UDP client: %u sessions open\n",
+					route->id, ln->nsessions);
+			goto out_unlock;
+		}
+	}
+	src = session_admit(ln, route, &skey, lim, len);
+	if (!src)
+		goto out_unlock;
+	*charged = true;
 	s = session_alloc(ln, route, key);
 	if (!s) {
 		litepx_route_count(route, LITEPX_CNT_DROPPED_OTHER, 1);
-		return NULL;
+		goto out_unlock;
 	}
-	litepx_source_key(&skey, &key->client, lim->ipv6_prefix);
-	spin_lock_bh(&ln->sessions_lock);
-	found = session_lookup(ln, key);
-	if (found || ln->udp_exiting)
-		goto out_unlock;
-	s->source = session_admit(ln, route, &skey, lim, len);
-	if (!s->source)
-		goto out_unlock;
-	*charged = true;
 	if (!refcount_inc_not_zero(&route->refs)) {
 		litepx_route_count(route, LITEPX_CNT_DROPPED_OTHER, 1);
+		kfree(s);
+		s = NULL;
 		goto out_unlock;
 	}
-	s->source->sessions++;
+	if (victim)
+		session_evict(ln, victim);
+	s->source = src;
+	/* 0 stands for no session in a dump's cursor. */
+	s->id = ++ln->udp_next_id ?: ++ln->udp_next_id;
+	src->sessions++;
 	ln->nsessions++;
 	hlist_add_head_rcu(&s->node, &ln->sessions[session_hash(key)]);
+	list_add_tail(&s->unassured, &ln->udp_unassured);
 	atomic_inc(&route->stats->sessions_active);
 	spin_unlock_bh(&ln->sessions_lock);
 
@@ -641,8 +770,7 @@ static struct litepx_session *session_create(struct litepx_net *ln,
 
 out_unlock:
 	spin_unlock_bh(&ln->sessions_lock);
-	kfree(s);
-	return found;
+	return s;
 }
 
 static bool session_limits(struct litepx_net *ln, struct session_limits *lim)
@@ -673,13 +801,22 @@ static void session_from_client(struct litepx_session *s, struct sk_buff *skb,
 	if (!charged && !source_charged(s->source, route, len, lim))
 		goto drop;
 	touch(&s->last_active);
+	/* Traffic went both ways: this client is no spoofed source. */
+	if (unlikely(!READ_ONCE(s->assured)) && READ_ONCE(s->replied))
+		WRITE_ONCE(s->assured, true);
 	if (likely(session_state(s) == SESSION_READY)) {
 		forward_to_target(s, skb);
 		return;
 	}
+	/*
+	 * A parked skb outlives the RCU section its route may only be
+	 * borrowed for (a noref dst); the send routes it again anyway.
+	 */
+	skb_dst_drop(skb);
 	spin_lock_bh(&s->parked.lock);
 	if (s->state == SESSION_PENDING &&
-	    skb_queue_len(&s->parked) < PARK_MAX) {
+	    skb_queue_len(&s->parked) < PARK_MAX &&
+	    park_charge(s->ln, skb)) {
 		__skb_queue_tail(&s->parked, skb);
 		parked = true;
 	}
@@ -765,27 +902,18 @@ static bool session_expired(const struct litepx_session *s,
 	u32 idle_ms;
 
 	*idle = false;
+	/* Its setup work owns it until then; see batch_free(). */
 	if (state == SESSION_PENDING)
 		return false;
 	if (state == SESSION_FAILED || !cfg ||
 	    READ_ONCE(s->route->stats->drain_start))
 		return true;
 	idle_ms = litepx_route_idle_timeout(cfg, s->route);
+	if (!READ_ONCE(s->assured))
+		idle_ms = min_t(u32, idle_ms, UNASSURED_TIMEOUT_MS);
 	*idle = time_after(now, READ_ONCE(s->last_active) +
 				(msecs_to_jiffies(idle_ms) ?: 1));
 	return *idle;
-}
-
-/* Takes s out of the table into batch; under ln->sessions_lock. */
-static void session_unlink(struct litepx_net *ln, struct litepx_session *s,
-			   struct gc_batch *batch)
-{
-	hlist_del_rcu(&s->node);
-	ln->nsessions--;
-	s->source->sessions--;
-	/* The counter follows the table, not the freeing a grace period on. */
-	atomic_dec(&s->route->stats->sessions_active);
-	list_add_tail(&s->dead, &batch->sessions);
 }
 
 static bool source_idle(const struct udp_source *src, u64 now)
@@ -815,6 +943,7 @@ static void sources_collect(struct litepx_net *ln, struct gc_batch *batch,
 static void session_free(struct litepx_session *s)
 {
 	struct sockaddr_storage client;
+	struct sk_buff *skb;
 
 	litepx_sockaddr_fill(&client, &s->key.client, ntohs(s->key.client_port));
 	litepx_log_conn(s->ln, LITEPX_LOG_DEBUG,
@@ -823,12 +952,21 @@ static void session_free(struct litepx_session *s)
 			atomic64_read(&s->to_client));
 	if (s->sock)
 		sock_release(s->sock);
-	skb_queue_purge(&s->parked);
+	while ((skb = park_dequeue(s)))
+		kfree_skb(skb);
 	litepx_route_put(s->route);
 	kfree(s);
 }
 
-/* Frees what batch holds once no softirq can still be using it. */
+/*
+ * Frees what batch holds once no softirq can still be using it. No
+ * session in it is still opening its socket: the GC and evictions leave
+ * those alone, and namespace exit cancels their setup first. So the GC
+ * never waits for a setup work (no flush_work() from one work item on
+ * another). A session's setup leaves PENDING as its last step with BH
+ * off, an RCU read-side section that the grace period below waits for,
+ * so its work is done with the session before the session is freed.
+ */
 static void batch_free(struct gc_batch *batch)
 {
 	struct litepx_session *s, *stmp;
@@ -836,12 +974,9 @@ static void batch_free(struct gc_batch *batch)
 
 	if (list_empty(&batch->sessions) && list_empty(&batch->sources))
 		return;
-	list_for_each_entry(s, &batch->sessions, dead) {
-		/* At namespace exit a session may still be setting up. */
-		flush_work(&s->setup_work);
+	list_for_each_entry(s, &batch->sessions, dead)
 		if (s->sock)
 			rcu_assign_sk_user_data(s->sock->sk, NULL);
-	}
 	synchronize_rcu();
 	list_for_each_entry_safe(s, stmp, &batch->sessions, dead)
 		session_free(s);
@@ -861,13 +996,20 @@ static void udp_gc(struct work_struct *work)
 	unsigned long now = jiffies;
 	struct litepx_session *s;
 	struct hlist_node *tmp;
-	bool idle, again;
+	bool idle, again, scan;
 	u32 i;
 
+	/*
+	 * An eviction runs the GC at once for its session's socket alone:
+	 * under a flood the table is walked no more often than otherwise.
+	 */
+	scan = time_after_eq(now, READ_ONCE(ln->udp_gc_next_scan));
+	if (scan)
+		WRITE_ONCE(ln->udp_gc_next_scan, now + GC_INTERVAL);
 	rcu_read_lock();
 	cfg = rcu_dereference(ln->config);
 	spin_lock_bh(&ln->sessions_lock);
-	for (i = 0; i < SESSION_BUCKETS; i++)
+	for (i = 0; scan && i < SESSION_BUCKETS; i++)
 		hlist_for_each_entry_safe(s, tmp, &ln->sessions[i], node) {
 			if (!session_expired(s, cfg, now, &idle))
 				continue;
@@ -875,9 +1017,11 @@ static void udp_gc(struct work_struct *work)
 				litepx_route_count(s->route,
 						   LITEPX_CNT_SESSION_EXPIRIES,
 						   1);
-			session_unlink(ln, s, &batch);
+			session_unlink(ln, s, &batch.sessions);
 		}
-	sources_collect(ln, &batch, false);
+	list_splice_init(&ln->udp_evicted, &batch.sessions);
+	if (scan)
+		sources_collect(ln, &batch, false);
 	again = !ln->udp_exiting;
 	spin_unlock_bh(&ln->sessions_lock);
 	rcu_read_unlock();
@@ -887,14 +1031,40 @@ static void udp_gc(struct work_struct *work)
 }
 
 /*
+ * Every session holds a socket on an ephemeral port of the namespace: a
+ * session limit above the port range is one the table never reaches, as
+ * sessions past the range fail to open. Said once per load.
+ */
+static void check_port_range(struct litepx_net *ln)
+{
+	const struct litepx_config *cfg;
+	int low, high;
+	u32 limit = 0;
+	u32 i;
+
+	rcu_read_lock();
+	cfg = rcu_dereference(ln->config);
+	for (i = 0; cfg && i < cfg->nroutes; i++)
+		if (cfg->routes[i]->protocols & LITEPX_PROTO_UDP)
+			limit = cfg->opts.udp_session_limit;
+	rcu_read_unlock();
+	inet_get_local_port_range(ln->net, &low, &high);
+	if (limit > high - low + 1)
+		pr_warn("udp.connection_limits %u is more than the %d ephemeral ports (%d-%d) of the namespace: each session needs one\n",
+			limit, high - low + 1, low, high);
+}
+
+/*
  * Waits for the collection, so that a flush or a reload has ended the
  * sessions of the routes it removed by the time the caller hears back.
  */
 void litepx_udp_config_changed(struct litepx_net *ln)
 {
+	check_port_range(ln);
 	if (!READ_ONCE(ln->nsessions))
 		return;
-	mod_delayed_work(litepx_wq, &ln->udp_gc_work, 0);
+	WRITE_ONCE(ln->udp_gc_next_scan, jiffies);
+	gc_kick(ln);
 	flush_delayed_work(&ln->udp_gc_work);
 }
 
@@ -904,6 +1074,10 @@ void litepx_udp_net_init(struct litepx_net *ln)
 {
 	net_get_random_once(&hash_seed, sizeof(hash_seed));
 	spin_lock_init(&ln->sessions_lock);
+	INIT_LIST_HEAD(&ln->udp_unassured);
+	INIT_LIST_HEAD(&ln->udp_evicted);
+	atomic_set(&ln->udp_parked, 0);
+	ln->udp_gc_next_scan = jiffies;
 	INIT_DELAYED_WORK(&ln->udp_gc_work, udp_gc);
 }
 
@@ -957,9 +1131,16 @@ void litepx_udp_net_exit(struct litepx_net *ln)
 	spin_lock_bh(&ln->sessions_lock);
 	for (i = 0; i < SESSION_BUCKETS; i++)
 		hlist_for_each_entry_safe(s, tmp, &ln->sessions[i], node)
-			session_unlink(ln, s, &batch);
+			session_unlink(ln, s, &batch.sessions);
+	list_splice_init(&ln->udp_evicted, &batch.sessions);
 	sources_collect(ln, &batch, true);
 	spin_unlock_bh(&ln->sessions_lock);
+	/*
+	 * Not from a litepx work: a setup that has not run yet never will,
+	 * and one that is running is waited for.
+	 */
+	list_for_each_entry(s, &batch.sessions, dead)
+		cancel_work_sync(&s->setup_work);
 	batch_free(&batch);
 	litepx_udp_tables_free(ln);
 }
@@ -991,31 +1172,40 @@ static void session_info(const struct litepx_session *s, unsigned long now,
 	info->packets_to_client = atomic64_read(&s->packets_to_client);
 }
 
-u32 litepx_session_walk(struct litepx_net *ln, u32 skip,
-			int (*fn)(const struct litepx_conn_info *info, void *arg),
-			void *arg)
+/*
+ * A bucket lists its sessions newest first, and ids grow with age (ids
+ * are compared modulo 2^32: no session outlives two billion newer ones),
+ * so a resumed walk shows the sessions of cur->bucket older than the last
+ * one it showed there. A session that stays in the table for the whole
+ * walk is shown exactly once, and each resume starts where the last one
+ * ended instead of walking the table again.
+ */
+void litepx_session_walk(struct litepx_net *ln,
+			 struct litepx_session_cursor *cur,
+			 int (*fn)(const struct litepx_conn_info *info,
+				   void *arg),
+			 void *arg)
 {
 	struct litepx_conn_info info;
 	unsigned long now = jiffies;
 	struct litepx_session *s;
-	u32 i, pos = 0;
 
 	/* Pairs with the release in pernet.c: the tables are there. */
 	if (!smp_load_acquire(&ln->configured))
-		return 0;
+		return;
 	rcu_read_lock();
-	for (i = 0; i < SESSION_BUCKETS; i++)
-		hlist_for_each_entry_rcu(s, &ln->sessions[i], node) {
-			if (pos >= skip) {
-				session_info(s, now, &info);
-				if (fn(&info, arg))
-					goto out;
-			}
-			pos++;
+	for (; cur->bucket < SESSION_BUCKETS; cur->bucket++, cur->after = 0) {
+		hlist_for_each_entry_rcu(s, &ln->sessions[cur->bucket], node) {
+			if (cur->after && (s32)(s->id - cur->after) >= 0)
+				continue;
+			session_info(s, now, &info);
+			if (fn(&info, arg))
+				goto out;
+			cur->after = s->id;
 		}
+	}
 out:
 	rcu_read_unlock();
-	return pos;
 }
 
 u32 litepx_session_count(struct litepx_net *ln)

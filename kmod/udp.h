@@ -32,10 +32,22 @@ void litepx_udp_net_exit(struct litepx_net *ln);
  */
 void litepx_udp_config_changed(struct litepx_net *ln);
 
-/* As litepx_conn_walk(), for sessions; fn runs under RCU. */
-u32 litepx_session_walk(struct litepx_net *ln, u32 skip,
-			int (*fn)(const struct litepx_conn_info *info, void *arg),
-			void *arg);
+/* Where a walk of the sessions resumes; all zero to start. */
+struct litepx_session_cursor {
+	u32 bucket;
+	u32 after;		/* id of the last session shown in bucket */
+};
+
+/*
+ * Calls fn for each session from cur on, under RCU, until fn returns
+ * non-zero; cur then tells where to resume. A session in the table for
+ * the whole walk is shown once, whatever comes and goes meanwhile.
+ */
+void litepx_session_walk(struct litepx_net *ln,
+			 struct litepx_session_cursor *cur,
+			 int (*fn)(const struct litepx_conn_info *info,
+				   void *arg),
+			 void *arg);
 u32 litepx_session_count(struct litepx_net *ln);
 
 #endif /* LITEPX_UDP_H */

@@ -628,7 +628,7 @@ const char *const lpx_counter_names[LPX_NCOUNTERS] = {
 	"idle_timeouts", "shutdown_timeouts", "resets", "sessions",
 	"packets_to_target", "packets_to_client", "refused_session_limit",
 	"dropped_pps", "dropped_bps", "session_expiries", "dropped_other",
-	"refused_session_ip_limit",
+	"refused_session_ip_limit", "sessions_evicted",
 };
 
 /* The counter of a stats attribute (the inverse of the kernel's map), or -1. */

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -460,18 +461,20 @@ static void target_datagram(struct target *t, uint8_t *buf, size_t n,
 		payload = buf;
 		len += hlen;
 	}
-	/* Stamped before sending: litepx sees the reply no earlier. */
+	/*
+	 * Stamped and recorded before sending: litepx sees the reply no
+	 * earlier, and a client that has its reply finds the stamp set.
+	 */
 	stamp = now_ms();
+	pthread_mutex_lock(&t->lock);
+	t->last_reply_ms = stamp;
+	pthread_mutex_unlock(&t->lock);
 	if (sendto(t->fd, payload, len, 0, (const void *)from, fromlen) !=
 	    (ssize_t)len) {
 		pthread_mutex_lock(&t->lock);
 		t->send_errors++;
 		pthread_mutex_unlock(&t->lock);
-		return;
 	}
-	pthread_mutex_lock(&t->lock);
-	t->last_reply_ms = stamp;
-	pthread_mutex_unlock(&t->lock);
 }
 
 static void *target_loop(void *arg)
@@ -783,6 +786,19 @@ static long long wait_counter(int px, unsigned int id, const char *name,
 	long long v;
 
 	while ((v = route_counter(px, id, name)) != want && now_ms() < end)
+		usleep(20000);
+	return v;
+}
+
+/* Polls until the counter is at least want; returns the last value read. */
+static long long wait_counter_at_least(int px, unsigned int id,
+				       const char *name, long long want,
+				       int ms)
+{
+	long end = now_ms() + ms;
+	long long v;
+
+	while ((v = route_counter(px, id, name)) < want && now_ms() < end)
 		usleep(20000);
 	return v;
 }
@@ -1570,9 +1586,11 @@ static int send_unanswered(struct client *c, size_t len, unsigned int count)
 }
 
 /*
- * udp.connection_limits: 3 sessions in the whole proxy. A fourth client's
- * datagrams never reach the target and are each counted; the three keep
- * working; once they expire, the fourth gets its session.
+ * udp.connection_limits: 3 sessions in the whole proxy, all assured (two
+ * rounds each: traffic went both ways). A fourth client's datagrams never
+ * reach the target and are each counted, as an assured session never
+ * makes room; the three keep working; once they expire, the fourth gets
+ * its session.
  */
 TEST_F_TIMEOUT(udp, session_limit, 60)
 {
@@ -1585,7 +1603,7 @@ TEST_F_TIMEOUT(udp, session_limit, 60)
 	ASSERT_EQ(0, load(self));
 	ASSERT_EQ(0, add_clients(self, variant, 4));
 	late = &self->clients[3];
-	ASSERT_EQ(0, exchange(self->clients, 3, &size, 1, 1));
+	ASSERT_EQ(0, exchange(self->clients, 3, &size, 1, 2));
 	EXPECT_EQ(3, route_counter(self->px, 1, "sessions_active"));
 
 	ASSERT_EQ(0, send_unanswered(late, size, 3));
@@ -1600,8 +1618,9 @@ TEST_F_TIMEOUT(udp, session_limit, 60)
 	EXPECT_EQ(3, target_nsources(self->target));
 	EXPECT_EQ(3, route_counter(self->px, 1, "sessions"));
 	EXPECT_EQ(3, route_counter(self->px, 1, "sessions_active"));
-	EXPECT_EQ(6, route_counter(self->px, 1, "packets_to_target"));
+	EXPECT_EQ(9, route_counter(self->px, 1, "packets_to_target"));
 	EXPECT_EQ(3, stats_value(self->px, "refused_session_limit"));
+	EXPECT_EQ(0, route_counter(self->px, 1, "sessions_evicted"));
 
 	/* Room again once the three have expired. */
 	EXPECT_EQ(0, wait_counter(self->px, 1, "sessions_active", 0,
@@ -2344,6 +2363,378 @@ TEST_F(udp, flush_ends_sessions)
 	EXPECT_EQ(-1, recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT));
 	EXPECT_EQ(ECONNREFUSED, errno);
 	EXPECT_EQ(1, target_packets(self->target));
+}
+
+/* ------------------------------------------------- hostile peers */
+
+/*
+ * Route 2: LISTEN_PORT + 1 to dest_port on the target host, with its own
+ * idle timeout (0: the option's).
+ */
+static void add_route2(struct _test_data_udp *self,
+		       const struct _fixture_variant_udp *variant,
+		       uint16_t dest_port, uint32_t idle_ms)
+{
+	struct lpx_route *r2 = &self->cfg.routes[1];
+
+	*r2 = self->cfg.routes[0];
+	r2->id = 2;
+	r2->port_from = r2->port_to = LISTEN_PORT + 1;
+	r2->dest_port = dest_port;
+	r2->idle_timeout_ms = idle_ms;
+	r2->dest_host = strdup(variant->target);
+	r2->description = NULL;
+	self->cfg.nroutes = 2;
+}
+
+#define SMALL_TABLE	50
+#define LATE_SOURCES	10
+
+/*
+ * Fifty sources send one datagram each through route 2, to a port of the
+ * target where nothing answers (a spoofed source never hears back
+ * either), and fill a table of fifty. A real client still gets its
+ * session: the oldest session that is not assured (no traffic both ways)
+ * makes room for it. Once the real client's traffic went both ways, ten
+ * more new sources take the places of the silent ones, never its place.
+ */
+TEST_F_TIMEOUT(udp, unassured_sessions_make_room_for_a_new_client, 120)
+{
+	const size_t size = 64;
+	struct client *c, *real;
+	long long evicted;
+	unsigned int i;
+
+	self->cfg.opts.udp_session_limit = SMALL_TABLE;
+	add_route2(self, variant, TARGET_PORT + 1, 0);
+	ASSERT_EQ(0, load(self));
+	for (i = 0; i < SMALL_TABLE; i++) {
+		c = add_client(self, variant, variant->client2, variant->proxy,
+			       LISTEN_PORT + 1);
+		ASSERT_NE(NULL, c);
+		ASSERT_EQ(0, send_unanswered(c, size, 1));
+	}
+	/* Every one has its socket: sent on to the target. */
+	ASSERT_EQ(SMALL_TABLE, wait_counter(self->px, 2, "packets_to_target",
+					    SMALL_TABLE, 20000));
+	ASSERT_EQ(SMALL_TABLE, route_counter(self->px, 2, "sessions_active"));
+
+	real = add_client(self, variant, variant->client, variant->proxy,
+			  LISTEN_PORT);
+	ASSERT_NE(NULL, real);
+	EXPECT_EQ(0, exchange(real, 1, &size, 1, 2));
+	EXPECT_EQ(2, real->replies);
+	EXPECT_EQ(1, route_counter(self->px, 2, "sessions_evicted"));
+	EXPECT_EQ(0, route_counter(self->px, 1, "refused_session_limit"));
+	EXPECT_EQ(SMALL_TABLE, stats_value(self->px, "udp_sessions"));
+
+	for (i = 0; i < LATE_SOURCES; i++) {
+		c = add_client(self, variant, variant->client2, variant->proxy,
+			       LISTEN_PORT + 1);
+		ASSERT_NE(NULL, c);
+		ASSERT_EQ(0, send_unanswered(c, size, 1));
+	}
+	evicted = wait_counter(self->px, 2, "sessions_evicted",
+			       1 + LATE_SOURCES, 10000);
+	EXPECT_EQ(1 + LATE_SOURCES, evicted);
+	EXPECT_EQ(0, exchange(real, 1, &size, 1, 1));
+	EXPECT_EQ(1, target_sessions_of(self->target, real->id));
+	EXPECT_EQ(1, route_counter(self->px, 1, "sessions"));
+	EXPECT_EQ(1, route_counter(self->px, 1, "sessions_active"));
+	EXPECT_EQ(0, route_counter(self->px, 1, "sessions_evicted"));
+	EXPECT_EQ(0, route_counter(self->px, 2, "refused_session_limit"));
+	/* Every session of route 2 is open, evicted or expired. */
+	EXPECT_EQ(SMALL_TABLE + LATE_SOURCES,
+		  route_counter(self->px, 2, "sessions"));
+	EXPECT_EQ(SMALL_TABLE - 1, route_counter(self->px, 2,
+						 "sessions_active"));
+	EXPECT_EQ(0, route_counter(self->px, 2, "session_expiries"));
+	EXPECT_EQ(1 + LATE_SOURCES, stats_value(self->px, "sessions_evicted"));
+	EXPECT_EQ(SMALL_TABLE, stats_value(self->px, "udp_sessions"));
+	EXPECT_EQ(0, target_errors(self->target));
+}
+
+/* What kmod/udp.c lets one namespace park: PARKED_BYTES_MAX. */
+#define PARKED_BUDGET	(4 << 20)
+#define BURST_CLIENTS	12
+#define BURST_DATAGRAMS	32
+#define BURST_SIZE	16000
+
+struct burst {
+	struct client *c;
+	unsigned int n;
+	int cpu;
+	int err;
+};
+
+/* The pid of the kernel thread called name, or -1. */
+static pid_t kthread_pid(const char *name)
+{
+	char path[64], comm[64];
+	pid_t pid, found = -1;
+	FILE *f;
+
+	for (pid = 2; pid < 4096 && found < 0; pid++) {
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) &&
+		    !strncmp(comm, name, strlen(name)) &&
+		    comm[strlen(name)] == '\n')
+			found = pid;
+		fclose(f);
+	}
+	return found;
+}
+
+/*
+ * Sends BURST_DATAGRAMS datagrams from each of b->n new clients as a
+ * real-time thread on one CPU. The proxy receives them on this CPU too
+ * (veth hands them over in the sender's softirq, or in that CPU's
+ * ksoftirqd, made real-time above the sender meanwhile), and queues each
+ * new session's setup work on this CPU's worker, which cannot run before
+ * the burst is over: every session stays pending, its datagrams parked.
+ */
+static void *burst_send(void *arg)
+{
+	struct sched_param sp = { .sched_priority = 10 };
+	struct burst *b = arg;
+	unsigned int i, k;
+	cpu_set_t cpus;
+
+	CPU_ZERO(&cpus);
+	CPU_SET(b->cpu, &cpus);
+	b->err = sched_setaffinity(0, sizeof(cpus), &cpus) ||
+		 pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
+	for (k = 0; !b->err && k < BURST_DATAGRAMS; k++)
+		for (i = 0; !b->err && i < b->n; i++) {
+			b->err = client_send(&b->c[i], BURST_SIZE);
+			b->c[i].waiting = false;
+		}
+	return NULL;
+}
+
+static int burst(struct _test_data_udp *self,
+		 const struct _fixture_variant_udp *variant)
+{
+	struct sched_param rt = { .sched_priority = 20 }, normal = {};
+	struct burst b = { .n = BURST_CLIENTS, .cpu = 0 };
+	pid_t softirqd = kthread_pid("ksoftirqd/0");
+	unsigned int i;
+	pthread_t t;
+
+	for (i = 0; i < BURST_CLIENTS; i++) {
+		struct client *c = add_client(self, variant, variant->client,
+					      variant->proxy, LISTEN_PORT);
+
+		if (!c)
+			return -1;
+		if (!b.c)
+			b.c = c;
+	}
+	if (softirqd < 0 || sched_setscheduler(softirqd, SCHED_FIFO, &rt))
+		return -1;
+	if (!pthread_create(&t, NULL, burst_send, &b))
+		pthread_join(t, NULL);
+	else
+		b.err = -1;
+	if (sched_setscheduler(softirqd, SCHED_OTHER, &normal))
+		return -1;
+	return b.err;
+}
+
+/*
+ * Polls until route 1 has sent on or dropped want datagrams; returns how
+ * many it had.
+ */
+static long long wait_handled(int px, long long want, int ms)
+{
+	long end = now_ms() + ms;
+	long long v;
+
+	do {
+		v = route_counter(px, 1, "packets_to_target") +
+		    route_counter(px, 1, "dropped_other");
+		if (v >= want)
+			break;
+		usleep(20000);
+	} while (now_ms() < end);
+	return v;
+}
+
+/*
+ * Twelve new clients send 32 datagrams of 16,000 bytes each at once,
+ * before any of their sessions has its socket: 6.1 MB, within each
+ * session's 32 but over the namespace's parking budget of 4 MiB of
+ * truesize. What is over is dropped and counted; no more payload than the
+ * budget reaches the target. Once the sessions are set up the budget is
+ * free again for the next new clients.
+ */
+TEST_F_TIMEOUT(udp, parked_datagrams_are_bounded_per_namespace, 120)
+{
+	const unsigned int total = BURST_CLIENTS * BURST_DATAGRAMS;
+	const size_t size = 100;
+	long long sent, dropped, bytes;
+	struct client *c;
+
+	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, burst(self, variant));
+	EXPECT_EQ(total, wait_handled(self->px, total, 20000));
+	sent = route_counter(self->px, 1, "packets_to_target");
+	dropped = route_counter(self->px, 1, "dropped_other");
+	bytes = route_counter(self->px, 1, "bytes_to_target");
+	TH_LOG("first burst: %lld sent on (%lld bytes), %lld dropped",
+	       sent, bytes, dropped);
+	EXPECT_EQ(total, sent + dropped);
+	EXPECT_GE(dropped, 1);
+	EXPECT_LE(bytes, PARKED_BUDGET);
+	EXPECT_EQ(BURST_CLIENTS, route_counter(self->px, 1, "sessions"));
+
+	/* The budget came back: the next new clients park again. */
+	ASSERT_EQ(0, burst(self, variant));
+	EXPECT_EQ(2 * total, wait_handled(self->px, 2 * total, 20000));
+	TH_LOG("second burst: %lld sent on, %lld dropped",
+	       route_counter(self->px, 1, "packets_to_target") - sent,
+	       route_counter(self->px, 1, "dropped_other") - dropped);
+	EXPECT_GE(route_counter(self->px, 1, "packets_to_target") - sent,
+		  1);
+	EXPECT_LE(route_counter(self->px, 1, "bytes_to_target") - bytes,
+		  PARKED_BUDGET);
+
+	c = add_client(self, variant, variant->client, variant->proxy,
+		       LISTEN_PORT);
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(0, exchange(c, 1, &size, 1, 2));
+}
+
+#define DUMP_SESSIONS	20000
+#define DUMP_CHURN	2000
+#define DUMP_CHUNK	1000
+#define DUMP_PAUSE_AT	5000
+
+struct dump_count {
+	int px;
+	unsigned int seen_total;
+	unsigned int stable, repeated;
+	long long left_at_pause;
+	uint8_t shown[65536];		/* by client port */
+};
+
+/*
+ * Counts route 1's sessions by client port. Halfway through, waits for
+ * route 2's sessions to expire, so that sessions the dump has passed
+ * leave the table between two parts of it.
+ */
+static int count_dumped(const struct lpx_conn *conn, void *arg)
+{
+	struct dump_count *d = arg;
+	long end = now_ms() + 30000;
+
+	if (++d->seen_total == DUMP_PAUSE_AT) {
+		while ((d->left_at_pause = stats_value(d->px, "udp_sessions")) >
+		       DUMP_SESSIONS && now_ms() < end)
+			usleep(50000);
+	}
+	if (conn->protocol != LITEPX_PROTO_UDP || conn->route_id != 1)
+		return 0;
+	if (d->shown[conn->client_port]++)
+		d->repeated++;
+	else
+		d->stable++;
+	return 0;
+}
+
+/* n sockets of the client's, connected to the proxy's port; -1 on error. */
+static int open_clients(struct _test_data_udp *self,
+			const struct _fixture_variant_udp *variant, int *fds,
+			unsigned int n, uint16_t port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(&ss, variant->family, variant->proxy, port);
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		fds[i] = udp_socket_in(self->cli, variant->family,
+				       variant->client, 0, 65536);
+		if (fds[i] < 0 || connect(fds[i], (void *)&ss, len))
+			return -1;
+	}
+	return 0;
+}
+
+static int send_each(const int *fds, unsigned int n)
+{
+	static const char msg[] = "litepx dump test";
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (send(fds[i], msg, strlen(msg), 0) != (ssize_t)strlen(msg))
+			return -1;
+	return 0;
+}
+
+/*
+ * 20,000 assured sessions, and 2,000 more on route 2 that expire while a
+ * netlink dump is halfway: the dump shows every one of the 20,000 exactly
+ * once, however many sessions it had passed left the table meanwhile.
+ */
+TEST_F_TIMEOUT(udp, dump_of_20000_sessions_is_complete, 900)
+{
+	struct rlimit nofile = { 65536, 65536 };
+	struct dump_count *d;
+	unsigned int i, n;
+	int *fds;
+
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &nofile));
+	fds = calloc(DUMP_SESSIONS + DUMP_CHURN, sizeof(*fds));
+	d = calloc(1, sizeof(*d));
+	ASSERT_NE(NULL, fds);
+	ASSERT_NE(NULL, d);
+	self->cfg.opts.idle_timeout_ms = 600000;
+	add_route2(self, variant, TARGET_PORT + 1, 4000);
+	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, open_clients(self, variant, fds,
+				  DUMP_SESSIONS + DUMP_CHURN, LISTEN_PORT));
+	/* Churn clients write to route 2 instead. */
+	for (i = DUMP_SESSIONS; i < DUMP_SESSIONS + DUMP_CHURN; i++) {
+		struct sockaddr_storage ss;
+		socklen_t len = make_addr(&ss, variant->family, variant->proxy,
+					  LISTEN_PORT + 1);
+
+		ASSERT_EQ(0, connect(fds[i], (void *)&ss, len));
+	}
+	/* A reply, then the client again: each session is assured. */
+	for (i = 0; i < DUMP_SESSIONS; i += n) {
+		n = DUMP_SESSIONS - i < DUMP_CHUNK ? DUMP_SESSIONS - i :
+						     DUMP_CHUNK;
+		ASSERT_EQ(0, send_each(fds + i, n));
+		ASSERT_LE(2 * i + n,
+			  wait_counter_at_least(self->px, 1,
+						"packets_to_client", 2 * i + n,
+						60000));
+		ASSERT_EQ(0, send_each(fds + i, n));
+	}
+	ASSERT_EQ(DUMP_SESSIONS, stats_value(self->px, "udp_sessions"));
+	ASSERT_EQ(0, send_each(fds + DUMP_SESSIONS, DUMP_CHURN));
+	ASSERT_EQ(DUMP_CHURN, wait_counter(self->px, 2, "sessions", DUMP_CHURN,
+					   10000));
+
+	d->px = self->px;
+	ASSERT_EQ(0, lpx_nl_conn_dump(self->nl, count_dumped, d));
+	TH_LOG("dump: %u entries, %u of route 1, %u repeated; %lld sessions when it went on",
+	       d->seen_total, d->stable, d->repeated, d->left_at_pause);
+	EXPECT_EQ(DUMP_SESSIONS, d->left_at_pause);
+	EXPECT_EQ(DUMP_SESSIONS, d->stable);
+	EXPECT_EQ(0, d->repeated);
+	EXPECT_EQ(DUMP_SESSIONS, read_sessions(self->px, NULL, 0));
+	EXPECT_EQ(DUMP_SESSIONS, route_counter(self->px, 1, "sessions"));
+	EXPECT_EQ(0, route_counter(self->px, 1, "session_expiries"));
+	EXPECT_EQ(DUMP_CHURN, route_counter(self->px, 2, "session_expiries"));
+	for (i = 0; i < DUMP_SESSIONS + DUMP_CHURN; i++)
+		close(fds[i]);
+	free(fds);
+	free(d);
 }
 
 TEST_HARNESS_MAIN

@@ -67,6 +67,7 @@
  *                                  totals since the route was first loaded
  *          LITEPX_STATS_A_SESSIONS_ACTIVE: NLA_U32, live UDP sessions
  *          LITEPX_STATS_A_REFUSED_SESSION_IP_LIMIT: NLA_U64, a total too
+ *          LITEPX_STATS_A_SESSIONS_EVICTED: NLA_U64, a total too
  *
  * LITEPX_CMD_FLUSH: no attributes. Removes the whole configuration.
  *
@@ -187,6 +188,7 @@ enum litepx_stats_attr {
 	LITEPX_STATS_A_DROPPED_OTHER,
 	LITEPX_STATS_A_SESSIONS_ACTIVE,
 	LITEPX_STATS_A_REFUSED_SESSION_IP_LIMIT,
+	LITEPX_STATS_A_SESSIONS_EVICTED,
 
 	__LITEPX_STATS_A_MAX,
 	LITEPX_STATS_A_MAX = __LITEPX_STATS_A_MAX - 1
