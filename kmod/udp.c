@@ -122,6 +122,7 @@ struct litepx_session {
 	__be16 out_port;
 	__be16 target_port;
 	struct litepx_addr target;
+	u32 dest_index;			/* of target in route->dests */
 	struct work_struct setup_work;
 	/* Datagrams waiting for setup; its lock also guards state changes. */
 	struct sk_buff_head parked;
@@ -406,6 +407,7 @@ static int session_open_socket(struct litepx_session *s, struct socket **sockp)
 		err = litepx_kernel_connect(sock, &ss, len);
 		if (!err) {
 			s->target = route->dests[i];
+			s->dest_index = i;
 			*sockp = sock;
 			return 0;
 		}
@@ -906,7 +908,8 @@ static bool session_expired(const struct litepx_session *s,
 	if (state == SESSION_PENDING)
 		return false;
 	if (state == SESSION_FAILED || !cfg ||
-	    READ_ONCE(s->route->stats->drain_start))
+	    READ_ONCE(s->route->stats->drain_start) ||
+	    (READ_ONCE(s->route->dests_gone) & BIT(s->dest_index)))
 		return true;
 	idle_ms = litepx_route_idle_timeout(cfg, s->route);
 	if (!READ_ONCE(s->assured))

@@ -2207,6 +2207,43 @@ TEST_F(udp, reload_that_changes_a_route_ends_its_sessions)
 }
 
 /*
+ * The target's name now resolves to another address: the dest_host text
+ * is the same, the address is not. The route carries on (its counters
+ * go on), but its session to the old address ends, and the client's
+ * next datagram goes to the new one.
+ */
+TEST_F(udp, reload_that_moves_the_address_of_a_name_ends_its_sessions)
+{
+	const char *moved_addr = variant->family == AF_INET ? "198.51.100.3" :
+							     "2001:db8:2::3";
+	const size_t size = 200;
+	struct target *moved;
+	struct client *c;
+	char cmd[160];
+
+	ASSERT_EQ(0, load(self));
+	c = add_client(self, variant, variant->client, variant->proxy,
+		       LISTEN_PORT);
+	ASSERT_NE(NULL, c);
+	ASSERT_EQ(0, exchange(c, 1, &size, 1, 1));
+	snprintf(cmd, sizeof(cmd), "ip -n tgt-%s addr add %s dev tgt0 nodad",
+		 self->suffix, moved_addr);
+	ASSERT_EQ(0, system(cmd));
+	moved = target_start(self->tgt, variant->family, moved_addr,
+			     TARGET_PORT);
+	ASSERT_NE(NULL, moved);
+	set_dest(&self->cfg.routes[0].dests[0], variant->family, moved_addr);
+	ASSERT_EQ(0, load(self));
+	EXPECT_EQ(0, wait_sessions(self->px, 0, 3000));
+	EXPECT_EQ(0, exchange(c, 1, &size, 1, 1));
+	EXPECT_EQ(1, target_from_client(moved, c->id, NULL));
+	EXPECT_EQ(1, target_from_client(self->target, c->id, NULL));
+	EXPECT_EQ(2, route_counter(self->px, 1, "sessions"));
+	EXPECT_EQ(0, target_errors(self->target) + target_errors(moved));
+	target_stop(moved);
+}
+
+/*
  * A reload that keeps route 1 keeps its session: the target goes on
  * seeing the same source port. A later reload that changes route 1's
  * target ends the session all the same, although it began under the
