@@ -19,6 +19,12 @@
 #                         LITEPX_SUITES; "" for none)
 #   LITEPX_GUEST_TIMEOUT  seconds per guest run (default 900; a run takes
 #                         2-6 minutes under TCG)
+#   LITEPX_DEBUG_LANE     1 (default): also the debug kernel lane
+#                         (tests/vm/debug-kernel.sh: linux-source-6.12 with
+#                         KASAN, UBSAN, kmemleak, lockdep, ... booting the
+#                         bookworm userland: the guest suite, the netlink
+#                         fuzzer, fault injection, torture); 0 skips it
+#   LITEPX_DEBUG_TIMEOUT  seconds for the debug lane's guest (default 3600)
 # The complete output is also written to $CACHE/check.log.
 set -euo pipefail
 LOG_TAG=check
@@ -28,6 +34,9 @@ SUITES=${LITEPX_SUITES:-$KNOWN_SUITES}
 GUEST_SUITES=${LITEPX_GUEST_SUITES-$SUITES}
 GUEST_TIMEOUT=${LITEPX_GUEST_TIMEOUT:-900}
 GUEST_COMMAND="sh /opt/litepx/tests/kernel/run.sh"
+DEBUG_LANE=${LITEPX_DEBUG_LANE:-1}
+DEBUG_TIMEOUT=${LITEPX_DEBUG_TIMEOUT:-3600}
+DEBUG_SUITE=bookworm
 
 PASSED=0 FAILED=0 SKIPPED=0
 SUMMARY=()
@@ -146,6 +155,30 @@ guest_steps() {
 		--timeout "$GUEST_TIMEOUT" -- $GUEST_COMMAND
 }
 
+# The debug kernel lane: the kernel (cached), litepx built against it in
+# the bookworm userland, then the guest.
+debug_steps() {
+	if [[ $(build_suites) != *"$DEBUG_SUITE"* ]]; then
+		step "userland-$DEBUG_SUITE" bash "$VM_DIR/userland.sh" "$DEBUG_SUITE"
+	fi
+	if failed "userland-$DEBUG_SUITE"; then
+		blocked guest-debug "userland-$DEBUG_SUITE"
+		return 0
+	fi
+	step debug-kernel bash "$VM_DIR/debug-kernel.sh" kernel
+	if failed debug-kernel; then
+		blocked guest-debug debug-kernel
+		return 0
+	fi
+	step build-debug bash "$VM_DIR/debug-kernel.sh" build
+	if failed build-debug; then
+		blocked guest-debug build-debug
+		return 0
+	fi
+	step --tap guest-debug bash "$VM_DIR/debug-kernel.sh" run \
+		--timeout "$DEBUG_TIMEOUT"
+}
+
 # Suites to build in: LITEPX_SUITES, plus the guest suites (they need a build).
 build_suites() {
 	local s all=" "
@@ -175,7 +208,7 @@ main() {
 	exec > >(tee "$CACHE/check.log") 2>&1
 	local tee_pid=$!
 	log "litepx check: $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo "no git")," \
-		"suites: $(build_suites), guests: $GUEST_SUITES"
+		"suites: $(build_suites), guests: $GUEST_SUITES, debug lane: $DEBUG_LANE"
 	step host-deps host_deps
 	step kselftest bash "$VM_DIR/kselftest.sh"
 	native_steps
@@ -185,6 +218,9 @@ main() {
 	for suite in $GUEST_SUITES; do
 		guest_steps "$suite"
 	done
+	if [[ $DEBUG_LANE != 0 ]]; then
+		debug_steps
+	fi
 	summary
 	((FAILED == 0)) || rc=1
 	# Let tee write the last line before we exit.

@@ -1912,11 +1912,18 @@ static void rate_limit_run(struct __test_metadata *_metadata,
 					       &before_bytes[i]);
 	ASSERT_EQ(0, send_at_rate(self->clients, 2, RATE_DATAGRAM, send_pps,
 				  RATE_RUN_MS, log, cap, &nlog, &d));
-	/* Sending slower than twice the rate would prove nothing. */
+	/*
+	 * Sending slower than twice the rate would prove nothing: a machine
+	 * that slow (the debug kernel under TCG) skips the test.
+	 */
 	need = 2 * rate * d / unit;
 	for (i = 0; i < 2; i++) {
 		sent += self->clients[i].sent;
-		ASSERT_GE(self->clients[i].sent - 1, need);
+		if (self->clients[i].sent - 1 < need) {
+			free(log);
+			SKIP(return, "client %u sent %u, twice the rate needs %u: too slow here",
+			     i, self->clients[i].sent - 1, need);
+		}
 	}
 	passed = settle(self);
 	dropped = route_counter(self->px, 1, counter);

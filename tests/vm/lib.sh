@@ -97,9 +97,12 @@ security_mirror() {
 
 # ---------------------------------------------------------------- host
 
+# The last line (gcc-12 ...) builds the debug lane's kernel
+# (tests/vm/debug-kernel.sh).
 HOST_DEPS="qemu-system-x86 debootstrap busybox-static linux-source-6.1 cpio
 	xz-utils zstd libyaml-dev libnl-3-dev libnl-genl-3-dev pkg-config gcc
-	make sparse git"
+	make sparse git
+	gcc-12 bc bison flex libelf-dev libssl-dev"
 
 pkg_installed() {
 	[[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]

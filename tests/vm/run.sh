@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# run.sh SUITE [--timeout SEC] -- COMMAND...
+# run.sh SUITE [--timeout SEC] [--kernel BZIMAGE] -- COMMAND...
 #
-# Boot SUITE's kernel in QEMU (TCG) with $CACHE/SUITE/root as a read-only 9p
+# Boot SUITE's kernel (or BZIMAGE, a kernel with virtio, 9p and everything
+# the tests need built in, booted with no initramfs and the 9p root mounted
+# by the kernel itself: the debug lane's) in QEMU (TCG) with $CACHE/SUITE/root as a read-only 9p
 # root and run COMMAND there as root, in /opt/litepx (the tree build.sh
 # copied), with stdin from /dev/null. The guest's console (COMMAND's output
 # and kernel messages of level error and worse) streams to stdout.
@@ -20,11 +22,17 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 TIMEOUT=900
+KERNEL=""
 MARKER=LITEPX-VM-EXIT
-KERNEL_TROUBLE='WARNING:|BUG:|Oops|kmemleak|general protection|Call Trace'
+# The debug kernel's reports too: KASAN and lockdep say BUG:/WARNING:, the
+# others have their own words. kmemleak's are unreferenced objects (and
+# its own "suspected memory leaks" line), not its start-up message.
+KERNEL_TROUBLE='WARNING:|BUG:|Oops|general protection|Call Trace|UBSAN:|ODEBUG:'
+KERNEL_TROUBLE+='|refcount_t:|list_(add|del) corruption|unreferenced object'
+KERNEL_TROUBLE+='|suspected memory leak|kmemleak: .*(error|disabl)|INFO: .*stall'
 
 usage() {
-	echo "usage: $0 SUITE [--timeout SEC] -- COMMAND..." >&2
+	echo "usage: $0 SUITE [--timeout SEC] [--kernel BZIMAGE] -- COMMAND..." >&2
 	exit 2
 }
 
@@ -36,6 +44,7 @@ parse_args() {
 		case $1 in
 		--timeout) TIMEOUT=${2:?}; shift 2 ;;
 		--timeout=*) TIMEOUT=${1#*=}; shift ;;
+		--kernel) KERNEL=${2:?}; shift 2 ;;
 		--) shift; break ;;
 		*) usage ;;
 		esac
@@ -68,20 +77,30 @@ prepare_rundir() {
 # panic=-1: reboot at once on panic, and -no-reboot turns that into QEMU
 # exiting; oops=panic: an oops ends the run rather than hanging it with
 # locks held. A WARNING does not stop the run: run.sh reports it afterwards.
+# A --kernel has no initramfs: it mounts the 9p root itself (as the
+# initramfs's /init would) and starts the guest init.
 kernel_cmdline() {
+	local root=""
+	[[ -z $KERNEL ]] || root="root=litepxroot rootfstype=9p ro
+		rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose
+		init=/usr/local/sbin/litepx-guest-init"
 	echo "console=ttyS0 loglevel=4 panic=-1 oops=panic" \
-		"mitigations=off ${LITEPX_APPEND:-}"
+		"mitigations=off" $root "${LITEPX_APPEND:-}"
 }
 
 boot() {
-	local vmlinuz
-	vmlinuz=$(suite_vmlinuz "$SUITE")
+	local boot_args
+	if [[ -n $KERNEL ]]; then
+		boot_args=(-kernel "$KERNEL")
+	else
+		boot_args=(-kernel "$(suite_vmlinuz "$SUITE")"
+			-initrd "$DIR/initramfs.cpio.gz")
+	fi
 	# shellcheck disable=SC2086
 	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
 		-accel tcg,thread=multi -cpu max -smp 2 -m 2G \
 		-nic none -display none -monitor none -serial stdio -no-reboot \
-		-kernel "$vmlinuz" -initrd "$DIR/initramfs.cpio.gz" \
-		-append "$(kernel_cmdline)" \
+		"${boot_args[@]}" -append "$(kernel_cmdline)" \
 		-virtfs "local,path=$ROOT,mount_tag=litepxroot,readonly=on,security_model=none,multidevs=remap" \
 		-virtfs "local,path=$RUNDIR,mount_tag=litepxrun,security_model=none" \
 		${LITEPX_QEMU_ARGS:-} </dev/null 2>&1 |
@@ -109,10 +128,17 @@ main() {
 	DIR=$(suite_dir "$SUITE")
 	ROOT=$(suite_root "$SUITE")
 	[[ -f $DIR/done ]] || die "no $SUITE userland: run tests/vm/userland.sh $SUITE"
-	bash "$VM_DIR/initramfs.sh" "$SUITE"
+	local what
+	if [[ -n $KERNEL ]]; then
+		[[ -f $KERNEL ]] || die "$KERNEL missing"
+		what="$KERNEL"
+	else
+		bash "$VM_DIR/initramfs.sh" "$SUITE"
+		what=$(suite_kver "$SUITE")
+	fi
 	install_guest_init
 	prepare_rundir
-	log "booting $SUITE ($(suite_kver "$SUITE")), timeout ${TIMEOUT}s: ${COMMAND[*]}"
+	log "booting $SUITE ($what), timeout ${TIMEOUT}s: ${COMMAND[*]}"
 	local start=$SECONDS qemu_rc=0 rc
 	boot || qemu_rc=$?
 	local status
