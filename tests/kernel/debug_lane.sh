@@ -23,6 +23,9 @@ export LITEPX_TIMEOUT_SCALE=${LITEPX_TIMEOUT_SCALE:-8}
 # 100,000 (nl_fuzz.sh) would take the lane past CI's budget, so the lane
 # sends 30,000 unless told otherwise.
 export LITEPX_FUZZ_COUNT=${LITEPX_FUZZ_COUNT:-30000}
+# The TCP floods a tenth as large, and 100 namespaces for the cost figures.
+export LITEPX_FLOOD_SCALE=${LITEPX_FLOOD_SCALE:-10}
+export NS_COUNT=${NS_COUNT:-100}
 lane_failed=0
 
 # Elapsed seconds of the lane, for the figures in docs/reliability.md.
