@@ -1450,7 +1450,7 @@ static long pinned_per_conn(struct _test_data_tcp *self,
  * connection_ip_limits and connection_limits imply. Kernel autotuning
  * (buffers 0) is measured beside it for the record.
  */
-/* MB/s of one 16 MiB transfer through the proxy. */
+/* kB/s of one 16 MiB transfer through the proxy. */
 static long bulk_rate(struct _test_data_tcp *self,
 		      const struct _fixture_variant_tcp *variant)
 {
@@ -1469,7 +1469,7 @@ static long bulk_rate(struct _test_data_tcp *self,
 	close(rx.fd);
 	if (rx.done != tx.len || rx.bad_at)
 		return -1;
-	return tx.len / 1000 / (now_ms() - start + 1);
+	return (long long)tx.len / (now_ms() - start + 1);
 }
 
 TEST_F(tcp, slow_reader_pins_at_most_its_buffers)
@@ -1489,7 +1489,7 @@ TEST_F(tcp, slow_reader_pins_at_most_its_buffers)
 	auto_rate = bulk_rate(self, variant);
 	auto_kb = pinned_per_conn(self, variant, cfds, tfds, N);
 	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 20000));
-	TH_LOG("256 KiB buffers: %ld KiB pinned per connection, %ld MB/s; autotuned: %ld KiB, %ld MB/s",
+	TH_LOG("256 KiB buffers: %ld KiB pinned per connection, %ld kB/s; autotuned: %ld KiB, %ld kB/s",
 	       fixed_kb, fixed_rate, auto_kb, auto_rate);
 	ASSERT_GE(fixed_kb, 0);
 	EXPECT_LE(fixed_kb, 4 * 256 + 128);
