@@ -65,12 +65,12 @@ dmesg_lines() {
 }
 
 # Nothing in the kernel log since line $1 but litepx's own lines for a
-# flush and an unload, and the emulator's stalls (a host too busy to run
-# the guest for a while).
+# flush and an unload, and what the emulator's stalls (a host too busy to
+# run the guest for a while) make the kernel say about its clocks.
 log_quiet() {
 	dmesg | tail -n +"$(($1 + 1))" >"$tmp/dmesg"
 	sed 's/^/# dmesg: /' "$tmp/dmesg"
-	! grep -Ev 'litepx: (unloaded|netns [0-9]+: configuration flushed)$|hrtimer: interrupt took [0-9]+ ns$' \
+	! grep -Ev 'litepx: (unloaded|netns [0-9]+: configuration flushed)$|hrtimer: interrupt took [0-9]+ ns$|clocksource|tsc: Marking TSC unstable|TSC found unstable|sched_clock: Marking unstable' \
 		"$tmp/dmesg"
 }
 
@@ -78,9 +78,11 @@ slab_under() {
 	[ "$(slab_kb)" -le "$1" ]
 }
 
-# Slab back within 8 MiB of $1 kB, once freed objects have left RCU.
+# Slab back within 16 MiB of $1 kB, once freed objects have left RCU: a
+# leaked table of 25,000 sessions, each with its socket, would be 40 MB
+# and more; what stays is partly filled slab pages.
 slab_near() {
-	busywait 20000 slab_under $(($1 + 8192))
+	busywait 20000 slab_under $(($1 + 16384))
 }
 
 slab_figure() {
@@ -117,13 +119,20 @@ client_sent() {
 	awk '{ print $3 }' "$tmp/client"
 }
 
-# Every session of route 1 is open, has expired or was evicted.
+# Every session of route 1 is open, has expired or was evicted, or failed
+# to open its socket (ended by the GC without a counter of its own; its
+# datagrams were counted as dropped_other). One read of the routes file,
+# as the GC goes on ending sessions meanwhile.
 sessions_add_up() {
-	total=$(counter 1 sessions)
-	parts=$(($(counter 1 sessions_active) + $(counter 1 session_expiries) +
-		$(counter 1 sessions_evicted)))
-	echo "# route 1: $total sessions made; active + expired + evicted = $parts"
-	[ "$total" -eq "$parts" ]
+	px awk '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$1 == 1 {
+			made = $col["sessions"]
+			ended = $col["sessions_active"] + $col["session_expiries"]
+			ended += $col["sessions_evicted"]
+			print "# route 1: " made " sessions made; open + expired + evicted = " ended "; dropped_other " $col["dropped_other"]
+			exit !(made >= ended && made - ended <= $col["dropped_other"])
+		}' /proc/litepx/routes
 }
 
 # Client datagrams litepx handled on route $1: sent on, refused or
