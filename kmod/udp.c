@@ -554,23 +554,21 @@ static struct udp_source *source_get_locked(struct litepx_net *ln,
 }
 
 /*
- * The GC runs on system_highpri_wq, whose workers are not those of
- * litepx_wq: a flood of new sources queues thousands of setup works on
- * the per-CPU pool, and a GC queued behind them would leave the sockets
- * of evicted sessions open meanwhile, each on an ephemeral port the new
- * sessions need (system_unbound_wq would do as well, but 7.x logs its
- * use as deprecated). The GC never waits for a litepx work (see
- * batch_free()).
+ * The GC runs on a system workqueue, not litepx_wq: a flood of new
+ * sources queues thousands of setup works there, and the GC behind them
+ * would leave the sockets of evicted sessions open meanwhile, each on an
+ * ephemeral port the new sessions need. The GC never waits for a litepx
+ * work (see batch_free()).
  */
 static void gc_arm(struct litepx_net *ln)
 {
-	queue_delayed_work(system_highpri_wq, &ln->udp_gc_work, GC_INTERVAL);
+	queue_delayed_work(system_unbound_wq, &ln->udp_gc_work, GC_INTERVAL);
 }
 
 /* Runs the GC now: evicted sessions wait for it. */
 static void gc_kick(struct litepx_net *ln)
 {
-	mod_delayed_work(system_highpri_wq, &ln->udp_gc_work, 0);
+	mod_delayed_work(system_unbound_wq, &ln->udp_gc_work, 0);
 }
 
 static struct litepx_session *session_alloc(struct litepx_net *ln,
