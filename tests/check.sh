@@ -17,8 +17,8 @@
 #                         KNOWN_SUITES: bullseye bookworm trixie sid)
 #   LITEPX_GUEST_SUITES   kernels to run the kernel tests on (default: the
 #                         LITEPX_SUITES; "" for none)
-#   LITEPX_GUEST_TIMEOUT  seconds per guest run (default 900; a run takes
-#                         2-6 minutes under TCG)
+#   LITEPX_GUEST_TIMEOUT  seconds per guest run (default 1200; a run takes
+#                         about 10 minutes under TCG)
 #   LITEPX_DEBUG_LANE     1: also the debug kernel lane (default 0 until the
 #                         whole merged suite has passed on it; see README)
 #                         (tests/vm/debug-kernel.sh: linux-source-6.12 with
@@ -33,7 +33,7 @@ LOG_TAG=check
 
 SUITES=${LITEPX_SUITES:-$KNOWN_SUITES}
 GUEST_SUITES=${LITEPX_GUEST_SUITES-$SUITES}
-GUEST_TIMEOUT=${LITEPX_GUEST_TIMEOUT:-900}
+GUEST_TIMEOUT=${LITEPX_GUEST_TIMEOUT:-1200}
 GUEST_COMMAND="sh /opt/litepx/tests/kernel/run.sh"
 DEBUG_LANE=${LITEPX_DEBUG_LANE:-0}
 DEBUG_TIMEOUT=${LITEPX_DEBUG_TIMEOUT:-3600}
