@@ -142,8 +142,11 @@ static int listener_bind(struct litepx_listener *l)
 	if (err)
 		return err;
 	sk = l->sock->sk;
-	/* On UDP it would let another socket share the port's datagrams. */
-	if (!udp)
+	/*
+	 * On UDP it would let another socket share the port's datagrams:
+	 * only while an old socket on an overlapping address steps aside.
+	 */
+	if (!udp || l->sharing_port)
 		sock_set_reuseaddr(sk);
 	if (l->addr.family == AF_INET6) {
 		/* The IPv4 wildcard has its own socket on the same port. */
@@ -174,7 +177,8 @@ static void listener_free(struct litepx_listener *l)
 
 static struct litepx_listener *listener_create(struct litepx_net *ln,
 					       const struct litepx_addr *addr,
-					       u16 port, u8 kind)
+					       u16 port, u8 kind,
+					       bool sharing_port)
 {
 	struct litepx_listener *l;
 	int err;
@@ -186,6 +190,8 @@ static struct litepx_listener *listener_create(struct litepx_net *ln,
 	l->addr = *addr;
 	l->port = port;
 	l->kind = kind;
+	l->sharing_port = sharing_port;
+	INIT_LIST_HEAD(&l->staged);
 	INIT_DELAYED_WORK(&l->accept_work, accept_work);
 	err = listener_bind(l);
 	if (err) {
@@ -235,6 +241,47 @@ static void listener_destroy(struct litepx_listener *l)
 	listener_free(l);
 }
 
+/* As sock_set_reuseaddr(), the other way: sk_reuse is a bit-field. */
+static void stop_sharing_port(struct litepx_listener *l)
+{
+	struct sock *sk = l->sock->sk;
+
+	lock_sock(sk);
+	sk->sk_reuse = SK_NO_REUSE;
+	release_sock(sk);
+	l->sharing_port = false;
+}
+
+/*
+ * The socket stays bound (an explicit bind locks its port), so that a
+ * listen() puts it back. Clients waiting in its accept queue are reset:
+ * the reload moves their port away in any case.
+ */
+static void step_aside(struct litepx_listener *l,
+		       struct litepx_listener_change *change)
+{
+	if (l->kind == LITEPX_LISTENER_TCP)
+		kernel_sock_shutdown(l->sock, SHUT_RDWR);
+	else
+		sock_set_reuseaddr(l->sock->sk);
+	list_add_tail(&l->staged, &change->stepped_aside);
+}
+
+static void step_back(struct litepx_listener *l)
+{
+	int err;
+
+	list_del_init(&l->staged);
+	if (l->kind == LITEPX_LISTENER_UDP) {
+		stop_sharing_port(l);
+		return;
+	}
+	err = kernel_listen(l->sock, LISTEN_BACKLOG);
+	if (err)
+		pr_warn("TCP port %u: cannot listen again after a failed reload: %d\n",
+			l->port, err);
+}
+
 static void stage_abort(struct litepx_listener_change *change)
 {
 	struct litepx_listener *l, *tmp;
@@ -243,6 +290,9 @@ static void stage_abort(struct litepx_listener_change *change)
 		list_del(&l->staged);
 		listener_free(l);
 	}
+	/* After the new sockets are gone: they hold the ports meanwhile. */
+	list_for_each_entry_safe(l, tmp, &change->stepped_aside, staged)
+		step_back(l);
 }
 
 static void clear_marks(struct litepx_net *ln)
@@ -260,8 +310,67 @@ static const char * const kind_names[] = {
 	[LITEPX_LISTENER_UDP] = "UDP",
 };
 
+static bool addr_is_any(const struct litepx_addr *a)
+{
+	return a->family == AF_INET ? !a->v4 : ipv6_addr_any(&a->v6);
+}
+
+/* One of the two binds to every address of the family, the other not. */
+static bool addrs_overlap(const struct litepx_addr *a,
+			  const struct litepx_addr *b)
+{
+	return a->family == b->family && addr_is_any(a) != addr_is_any(b);
+}
+
+/*
+ * Old listeners the new config does not keep, on the port and an
+ * overlapping address of a new one: they step aside. Returns how many.
+ */
+static u32 make_room(struct litepx_net *ln, const struct litepx_addr *addr,
+		     u16 port, u8 kind, struct litepx_listener_change *change)
+{
+	struct litepx_listener *l;
+	u32 i, moved = 0;
+
+	for (i = 0; i < LITEPX_LISTENER_BUCKETS; i++)
+		hlist_for_each_entry(l, &ln->listeners[i], node) {
+			if (l->port != port || l->kind != kind ||
+			    l->next_route || !addrs_overlap(&l->addr, addr) ||
+			    !list_empty(&l->staged))
+				continue;
+			step_aside(l, change);
+			moved++;
+		}
+	return moved;
+}
+
+static struct litepx_listener *create_or_make_room(struct litepx_net *ln,
+						   const struct litepx_addr *addr,
+						   u16 port, u8 kind,
+						   struct litepx_listener_change *change)
+{
+	struct litepx_listener *l;
+
+	l = listener_create(ln, addr, port, kind, false);
+	if (PTR_ERR_OR_ZERO(l) != -EADDRINUSE ||
+	    !make_room(ln, addr, port, kind, change))
+		return l;
+	return listener_create(ln, addr, port, kind,
+			       kind == LITEPX_LISTENER_UDP);
+}
+
+/*
+ * Two passes over the new config: the first marks every old listener it
+ * keeps, so that the second knows which of the rest may make room.
+ */
+enum stage_pass {
+	STAGE_KEEP,
+	STAGE_CREATE,
+};
+
 static int stage_one(struct litepx_net *ln, struct litepx_route *route,
 		     const struct litepx_addr *addr, u16 port, u8 kind,
+		     enum stage_pass pass,
 		     struct litepx_listener_change *change,
 		     struct netlink_ext_ack *extack)
 {
@@ -272,7 +381,9 @@ static int stage_one(struct litepx_net *ln, struct litepx_route *route,
 		l->next_route = route;
 		return 0;
 	}
-	l = listener_create(ln, addr, port, kind);
+	if (pass == STAGE_KEEP)
+		return 0;
+	l = create_or_make_room(ln, addr, port, kind, change);
 	if (IS_ERR(l)) {
 		/* A kernel without IPv6 still serves the IPv4 wildcard. */
 		if (PTR_ERR(l) == -EAFNOSUPPORT && route->listen_any)
@@ -290,7 +401,8 @@ static int stage_one(struct litepx_net *ln, struct litepx_route *route,
 }
 
 static int stage_route(struct litepx_net *ln, struct litepx_route *route,
-		       u8 kind, struct litepx_listener_change *change,
+		       u8 kind, enum stage_pass pass,
+		       struct litepx_listener_change *change,
 		       struct netlink_ext_ack *extack)
 {
 	struct litepx_addr any4 = { .family = AF_INET };
@@ -300,14 +412,14 @@ static int stage_route(struct litepx_net *ln, struct litepx_route *route,
 
 	for (port = route->port_from; port <= route->port_to; port++) {
 		if (route->listen_any) {
-			err = stage_one(ln, route, &any4, port, kind, change,
-					extack);
+			err = stage_one(ln, route, &any4, port, kind, pass,
+					change, extack);
 			if (!err)
 				err = stage_one(ln, route, &any6, port, kind,
-						change, extack);
+						pass, change, extack);
 		} else {
 			err = stage_one(ln, route, &route->listen, port, kind,
-					change, extack);
+					pass, change, extack);
 		}
 		if (err)
 			return err;
@@ -318,16 +430,17 @@ static int stage_route(struct litepx_net *ln, struct litepx_route *route,
 
 static int stage_route_protocols(struct litepx_net *ln,
 				 struct litepx_route *route,
+				 enum stage_pass pass,
 				 struct litepx_listener_change *change,
 				 struct netlink_ext_ack *extack)
 {
 	int err = 0;
 
 	if (route->protocols & LITEPX_PROTO_TCP)
-		err = stage_route(ln, route, LITEPX_LISTENER_TCP, change,
+		err = stage_route(ln, route, LITEPX_LISTENER_TCP, pass, change,
 				  extack);
 	if (!err && (route->protocols & LITEPX_PROTO_UDP))
-		err = stage_route(ln, route, LITEPX_LISTENER_UDP, change,
+		err = stage_route(ln, route, LITEPX_LISTENER_UDP, pass, change,
 				  extack);
 	return err;
 }
@@ -337,16 +450,21 @@ int litepx_listeners_prepare(struct litepx_net *ln,
 			     struct litepx_listener_change *change,
 			     struct netlink_ext_ack *extack)
 {
+	enum stage_pass pass;
 	u32 i;
 	int err;
 
 	lockdep_assert_held(&ln->config_lock);
 	INIT_LIST_HEAD(&change->created);
-	for (i = 0; cfg && i < cfg->nroutes; i++) {
-		err = stage_route_protocols(ln, cfg->routes[i], change, extack);
-		if (err) {
-			litepx_listeners_abort(ln, change);
-			return err;
+	INIT_LIST_HEAD(&change->stepped_aside);
+	for (pass = STAGE_KEEP; pass <= STAGE_CREATE; pass++) {
+		for (i = 0; cfg && i < cfg->nroutes; i++) {
+			err = stage_route_protocols(ln, cfg->routes[i], pass,
+						    change, extack);
+			if (err) {
+				litepx_listeners_abort(ln, change);
+				return err;
+			}
 		}
 	}
 	return 0;
@@ -388,9 +506,12 @@ void litepx_listeners_commit(struct litepx_net *ln,
 	lockdep_assert_held(&ln->config_lock);
 	commit_existing(ln);
 	list_for_each_entry_safe(l, tmp, &change->created, staged) {
-		list_del(&l->staged);
+		list_del_init(&l->staged);
 		rcu_assign_pointer(l->route, l->next_route);
 		l->next_route = NULL;
+		/* Whoever it shared the port with is closed by now. */
+		if (l->sharing_port)
+			stop_sharing_port(l);
 		bucket = listener_hash(&l->addr, l->port, l->kind);
 		hlist_add_head(&l->node, &ln->listeners[bucket]);
 		ln->nlisteners[l->kind]++;

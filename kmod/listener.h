@@ -40,15 +40,26 @@ struct litepx_listener {
 	struct litepx_addr addr;	/* unspecified for "every address" */
 	u16 port;
 	u8 kind;			/* enum litepx_listener_kind */
+	/*
+	 * UDP only: bound with SO_REUSEADDR to share its port with a
+	 * socket the change being prepared closes; cleared at commit.
+	 */
+	bool sharing_port;
 };
 
 /*
  * Applying a config is two-phase so that it is all or nothing: prepare
  * binds every new socket (and fails without side effects), commit
  * switches over and cannot fail. Both run under ln->config_lock.
+ *
+ * A new socket whose port an old one holds on an overlapping address
+ * (every address against one) makes the old one step aside: a TCP
+ * listener stops listening, a UDP socket lets the port be shared. Abort
+ * puts them back; commit closes them with the rest of the old config.
  */
 struct litepx_listener_change {
 	struct list_head created;
+	struct list_head stepped_aside;	/* old listeners, via ->staged */
 };
 
 int litepx_listeners_prepare(struct litepx_net *ln,

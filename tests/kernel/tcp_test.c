@@ -1497,4 +1497,60 @@ TEST_F(tcp, slow_reader_pins_at_most_its_buffers)
 	EXPECT_GT(auto_rate, 0);
 }
 
+/* One connection through the route's first port, an echo each way. */
+static int relays(struct _test_data_tcp *self,
+		  const struct _fixture_variant_tcp *variant)
+{
+	int cfd, tfd, err;
+
+	cfd = client(self, variant, LISTEN_PORT);
+	if (cfd < 0)
+		return cfd;
+	tfd = accept_timeout(self->lfd, 5000);
+	err = tfd < 0 ? -1 : echo_once(cfd, tfd);
+	close(cfd);
+	if (tfd >= 0)
+		close(tfd);
+	return err;
+}
+
+/*
+ * A reload that moves a port between every address and one address: the
+ * old listener and the new one collide on the port while both listen,
+ * so the old one makes room. When the reload then fails on another
+ * route, the old listener serves on.
+ */
+TEST_F(tcp, reload_moves_listen_between_every_address_and_one)
+{
+	struct lpx_route *r = &self->cfg.routes[0], *r2;
+	int blocker;
+
+	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, relays(self, variant));
+	r->has_listen = true;
+	set_dest(&r->listen, variant->family, variant->proxy);
+	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, relays(self, variant));
+	r->has_listen = false;
+	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, relays(self, variant));
+
+	blocker = listen_in(self->px, variant->family, variant->proxy,
+			    LISTEN_PORT + 1);
+	ASSERT_GE(blocker, 0);
+	r->has_listen = true;
+	r2 = &self->cfg.routes[1];
+	*r2 = *r;
+	r2->id = 2;
+	r2->port_from = r2->port_to = LISTEN_PORT + 1;
+	r2->dest_host = strdup(variant->target);
+	r2->description = NULL;
+	self->cfg.nroutes = 2;
+	EXPECT_NE(0, load(self));
+	EXPECT_EQ(0, relays(self, variant));
+	close(blocker);
+	ASSERT_EQ(0, load(self));
+	EXPECT_EQ(0, relays(self, variant));
+}
+
 TEST_HARNESS_MAIN

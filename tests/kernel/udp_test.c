@@ -2781,4 +2781,73 @@ TEST_F_TIMEOUT(udp, dump_of_20000_sessions_is_complete, 900)
 	free(d);
 }
 
+/* Can another socket in the proxy's namespace share the address? */
+static bool port_shareable(int px, int family, const char *addr,
+			   uint16_t port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(&ss, family, addr, port);
+	int fd, one = 1;
+	bool shared;
+
+	if (enter(px))
+		return true;
+	fd = socket(family, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return true;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	shared = !bind(fd, (void *)&ss, len);
+	close(fd);
+	return shared;
+}
+
+/*
+ * A reload that moves a port between every address and one address: the
+ * old socket and the new one collide on the port, so the old one shares
+ * it until the reload commits. When the reload then fails on another
+ * route, the old socket serves on, and shares its port with nobody.
+ */
+TEST_F(udp, reload_moves_listen_between_every_address_and_one)
+{
+	struct lpx_route *r = &self->cfg.routes[0], *r2;
+	const size_t size = 200;
+	struct client *c;
+	int blocker;
+
+	ASSERT_EQ(0, load(self));
+	c = add_client(self, variant, variant->client, variant->proxy,
+		       LISTEN_PORT);
+	ASSERT_NE(NULL, c);
+	ASSERT_EQ(0, exchange(c, 1, &size, 1, 1));
+	r->has_listen = true;
+	set_dest(&r->listen, variant->family, variant->proxy);
+	ASSERT_EQ(0, load(self));
+	EXPECT_EQ(0, exchange(c, 1, &size, 1, 1));
+	EXPECT_FALSE(port_shareable(self->px, variant->family,
+				    variant->proxy, LISTEN_PORT));
+	r->has_listen = false;
+	ASSERT_EQ(0, load(self));
+	EXPECT_EQ(0, exchange(c, 1, &size, 1, 1));
+
+	blocker = udp_socket_in(self->px, variant->family, variant->proxy,
+				LISTEN_PORT + 1, 1 << 16);
+	ASSERT_GE(blocker, 0);
+	r->has_listen = true;
+	r2 = &self->cfg.routes[1];
+	*r2 = *r;
+	r2->id = 2;
+	r2->port_from = r2->port_to = LISTEN_PORT + 1;
+	r2->dest_host = strdup(variant->target);
+	r2->description = NULL;
+	self->cfg.nroutes = 2;
+	EXPECT_NE(0, load(self));
+	EXPECT_EQ(0, exchange(c, 1, &size, 1, 1));
+	EXPECT_FALSE(port_shareable(self->px, variant->family,
+				    variant->proxy, LISTEN_PORT));
+	close(blocker);
+	ASSERT_EQ(0, load(self));
+	EXPECT_EQ(0, exchange(c, 1, &size, 1, 1));
+	EXPECT_EQ(0, target_errors(self->target));
+}
+
 TEST_HARNESS_MAIN
