@@ -151,8 +151,6 @@ static inline void litepx_route_count(struct litepx_route *route,
 	this_cpu_add(route->stats->pcpu->v[counter], n);
 }
 
-bool litepx_route_same(const struct litepx_route *a,
-		       const struct litepx_route *b);
 int litepx_config_validate(struct litepx_config *cfg,
 			   struct nlattr **route_attrs,
 			   struct netlink_ext_ack *extack);

@@ -1029,19 +1029,3 @@ bool litepx_conn_walk(struct litepx_net *ln, u64 *cursor,
 	litepx_conns_unlock(ln);
 	return stopped;
 }
-
-/*
- * Not WQ_MEM_RECLAIM: nothing litepx does frees memory for the kernel, so
- * it needs no rescuer, and with one a GC work that flushes a sibling work
- * item on the same queue could wait on the rescuer it occupies.
- */
-int litepx_tcp_init(void)
-{
-	litepx_wq = alloc_workqueue("litepx", LITEPX_WQ_PERCPU, 0);
-	return litepx_wq ? 0 : -ENOMEM;
-}
-
-void litepx_tcp_uninit(void)
-{
-	destroy_workqueue(litepx_wq);
-}
