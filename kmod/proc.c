@@ -244,7 +244,7 @@ static int stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "routes %u\n", routes);
 	seq_printf(seq, "tcp_listeners %u\n",
 		   litepx_listener_count(ln, LITEPX_LISTENER_TCP));
-	seq_printf(seq, "tcp_connections %u\n", READ_ONCE(ln->nconns));
+	seq_printf(seq, "tcp_connections %u\n", READ_ONCE(ln->tcp.nconns));
 	seq_printf(seq, "udp_listeners %u\n",
 		   litepx_listener_count(ln, LITEPX_LISTENER_UDP));
 	seq_printf(seq, "udp_sessions %u\n", litepx_session_count(ln));
