@@ -125,9 +125,8 @@ static void show_route(struct seq_file *seq, const struct litepx_config *cfg,
 	}
 	seq_printf(seq, " %s %u %u %u ",
 		   proxy_protocol_names[route->proxy_protocol],
-		   litepx_route_connect_timeout(cfg, route),
-		   litepx_route_idle_timeout(cfg, route),
-		   litepx_route_shutdown_timeout(cfg, route));
+		   route->connect_timeout_ms, route->idle_timeout_ms,
+		   route->shutdown_timeout_ms);
 	seq_escape(seq, route->description ?: "-", " \t\n\\");
 	show_counters(seq, route);
 	seq_putc(seq, '\n');

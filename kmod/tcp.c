@@ -96,9 +96,6 @@ struct litepx_conn {
 	/* snd_una of each socket when last looked at: acks are progress. */
 	u32 client_una;
 	u32 target_una;
-	unsigned long connect_timeout;	/* jiffies */
-	unsigned long idle_timeout;
-	unsigned long shutdown_timeout;
 	u32 sndbuf;
 	u32 rcvbuf;
 	u64 to_target;
@@ -705,7 +702,7 @@ static enum conn_kill conn_expired(struct litepx_conn *c, unsigned long now)
 
 	if (state == CONN_NEW || state == CONN_CONNECTING)
 		return time_after(now, READ_ONCE(c->started) +
-					c->connect_timeout) ?
+					c->route->connect_timeout) ?
 		       KILL_CONNECT_TIMEOUT : KILL_NONE;
 	/*
 	 * After a half-close, shutdown_timeout is how long the connection
@@ -714,11 +711,11 @@ static enum conn_kill conn_expired(struct litepx_conn *c, unsigned long now)
 	 * download for as long as data flows.
 	 */
 	if (half && time_after(now, (time_after(active, half) ? active : half) +
-				    c->shutdown_timeout))
+				    c->route->shutdown_timeout))
 		return KILL_SHUTDOWN;
-	if (drain && time_after(now, drain + c->shutdown_timeout))
+	if (drain && time_after(now, drain + c->route->shutdown_timeout))
 		return KILL_DRAIN;
-	if (time_after(now, active + c->idle_timeout))
+	if (time_after(now, active + c->route->idle_timeout))
 		return KILL_IDLE;
 	return KILL_NONE;
 }
@@ -790,21 +787,6 @@ static int pick_cpu(struct litepx_net *ln, const struct litepx_options *opts)
 	return WORK_CPU_UNBOUND;
 }
 
-static unsigned long ms_to_jiffies(u32 ms)
-{
-	return msecs_to_jiffies(ms) ?: 1;
-}
-
-static void conn_set_timeouts(struct litepx_conn *c,
-			      const struct litepx_config *cfg)
-{
-	const struct litepx_route *r = c->route;
-
-	c->connect_timeout = ms_to_jiffies(litepx_route_connect_timeout(cfg, r));
-	c->idle_timeout = ms_to_jiffies(litepx_route_idle_timeout(cfg, r));
-	c->shutdown_timeout = ms_to_jiffies(litepx_route_shutdown_timeout(cfg, r));
-}
-
 /* Reads what a new connection needs from the config in force. */
 static bool conn_setup(struct litepx_conn *c, struct accept_limits *lim)
 {
@@ -816,7 +798,6 @@ static bool conn_setup(struct litepx_conn *c, struct accept_limits *lim)
 	if (cfg) {
 		c->cpu = pick_cpu(c->ln, &cfg->opts);
 		c->any_cpu = every_cpu_works(&cfg->opts);
-		conn_set_timeouts(c, cfg);
 		c->rcvbuf = cfg->opts.rcvbuf;
 		c->sndbuf = cfg->opts.sndbuf;
 		lim->conn_limit = cfg->opts.tcp_conn_limit;

@@ -911,7 +911,7 @@ static bool session_expired(const struct litepx_session *s,
 	    READ_ONCE(s->route->stats->drain_start) ||
 	    (READ_ONCE(s->route->dests_gone) & BIT(s->dest_index)))
 		return true;
-	idle_ms = litepx_route_idle_timeout(cfg, s->route);
+	idle_ms = s->route->idle_timeout_ms;
 	if (!READ_ONCE(s->assured))
 		idle_ms = min_t(u32, idle_ms, UNASSURED_TIMEOUT_MS);
 	*idle = time_after(now, READ_ONCE(s->last_active) +
