@@ -4,6 +4,7 @@
  * config at once (unique ids, overlapping listeners) and freeing after
  * an RCU grace period. Per-attribute checks live in netlink.c.
  */
+#include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/netlink.h>
 #include <linux/slab.h>
@@ -307,9 +308,35 @@ static struct nlattr *route_attr_by_id(struct litepx_config *cfg,
 	return NULL;
 }
 
+static unsigned long ms_to_jiffies(u32 ms)
+{
+	return msecs_to_jiffies(ms) ?: 1;
+}
+
+/* Once per config, so that no accept or GC pass works them out again. */
+static void resolve_timeouts(struct litepx_config *cfg)
+{
+	const struct litepx_options *opts = &cfg->opts;
+	struct litepx_route *r;
+	u32 i;
+
+	for (i = 0; i < cfg->nroutes; i++) {
+		r = cfg->routes[i];
+		r->idle_timeout_ms = r->idle_timeout_ms ?: opts->idle_timeout_ms;
+		r->connect_timeout_ms =
+			r->connect_timeout_ms ?: opts->connect_timeout_ms;
+		r->shutdown_timeout_ms =
+			r->shutdown_timeout_ms ?: opts->shutdown_timeout_ms;
+		r->idle_timeout = ms_to_jiffies(r->idle_timeout_ms);
+		r->connect_timeout = ms_to_jiffies(r->connect_timeout_ms);
+		r->shutdown_timeout = ms_to_jiffies(r->shutdown_timeout_ms);
+	}
+}
+
 /*
  * route_attrs[i] is the attribute cfg->routes[i] came from, so that the
- * error points at it. On success the routes end up sorted by id.
+ * error points at it. On success the routes end up sorted by id, with
+ * their timeouts resolved.
  */
 int litepx_config_validate(struct litepx_config *cfg,
 			   struct nlattr **route_attrs,
@@ -334,32 +361,10 @@ int litepx_config_validate(struct litepx_config *cfg,
 		if (cfg->routes[i]->id == cfg->routes[i - 1]->id)
 			goto duplicate;
 	}
+	resolve_timeouts(cfg);
 	return 0;
 
 duplicate:
 	NL_SET_ERR_MSG_MOD(extack, "two routes have the same id");
 	return -EINVAL;
-}
-
-static u32 pick(u32 override, u32 option)
-{
-	return override ? override : option;
-}
-
-u32 litepx_route_idle_timeout(const struct litepx_config *cfg,
-			      const struct litepx_route *route)
-{
-	return pick(route->idle_timeout_ms, cfg->opts.idle_timeout_ms);
-}
-
-u32 litepx_route_connect_timeout(const struct litepx_config *cfg,
-				 const struct litepx_route *route)
-{
-	return pick(route->connect_timeout_ms, cfg->opts.connect_timeout_ms);
-}
-
-u32 litepx_route_shutdown_timeout(const struct litepx_config *cfg,
-				  const struct litepx_route *route)
-{
-	return pick(route->shutdown_timeout_ms, cfg->opts.shutdown_timeout_ms);
 }

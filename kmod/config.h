@@ -100,10 +100,18 @@ struct litepx_route {
 	u16 port_from;
 	u16 port_to;
 	u16 dest_port;
-	/* Overrides as given; 0 means "use the option". */
+	/*
+	 * The route's overrides as parsed, 0 for "use the option", until
+	 * litepx_config_validate() resolves them: from then on the value
+	 * in force, never 0.
+	 */
 	u32 idle_timeout_ms;
 	u32 connect_timeout_ms;
 	u32 shutdown_timeout_ms;
+	/* The same in jiffies, at least 1, for the data path. */
+	unsigned long idle_timeout;
+	unsigned long connect_timeout;
+	unsigned long shutdown_timeout;
 	/* Set while applying a config: a new route took over this one. */
 	bool inherited;
 	/*
@@ -151,17 +159,13 @@ static inline void litepx_route_count(struct litepx_route *route,
 	this_cpu_add(route->stats->pcpu->v[counter], n);
 }
 
-bool litepx_route_same(const struct litepx_route *a,
-		       const struct litepx_route *b);
+/*
+ * The checks that need the whole config, once its options and routes are
+ * parsed; on success the routes are sorted by id and their timeouts
+ * resolved against the options.
+ */
 int litepx_config_validate(struct litepx_config *cfg,
 			   struct nlattr **route_attrs,
 			   struct netlink_ext_ack *extack);
-
-u32 litepx_route_idle_timeout(const struct litepx_config *cfg,
-			      const struct litepx_route *route);
-u32 litepx_route_connect_timeout(const struct litepx_config *cfg,
-				 const struct litepx_route *route);
-u32 litepx_route_shutdown_timeout(const struct litepx_config *cfg,
-				  const struct litepx_route *route);
 
 #endif /* LITEPX_CONFIG_H */

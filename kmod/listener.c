@@ -2,7 +2,7 @@
 /*
  * Module-owned sockets, one per (protocol, family, address, port) of every
  * route. A TCP listener's sk_data_ready only queues its accept work; the
- * work drains kernel_accept() and hands each client to conn.c. A UDP
+ * work drains kernel_accept() and hands each client to tcp.c. A UDP
  * socket's encap_rcv hook hands every datagram to udp.c in softirq.
  *
  * A reload keeps the sockets whose (protocol, family, address, port) stays
@@ -85,7 +85,7 @@ static void listener_data_ready(struct sock *sk)
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
-/* A child leaves the listener's callbacks behind before conn.c hooks it. */
+/* A child leaves the listener's callbacks behind before tcp.c hooks it. */
 static void child_reset_callbacks(struct litepx_listener *l, struct sock *sk)
 {
 	write_lock_bh(&sk->sk_callback_lock);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Module-owned sockets on every configured (protocol, family, address,
- * port): TCP listeners whose accept work hands clients to conn.c, and UDP
+ * port): TCP listeners whose accept work hands clients to tcp.c, and UDP
  * sockets whose encap_rcv hook hands datagrams to udp.c.
  */
 #ifndef LITEPX_LISTENER_H

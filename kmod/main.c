@@ -10,13 +10,13 @@
 #include "netlink.h"
 #include "pernet.h"
 #include "proc.h"
-#include "tcp.h"
+#include "socket.h"
 
 static int __init litepx_init(void)
 {
 	int err;
 
-	err = litepx_tcp_init();
+	err = litepx_socket_init();
 	if (err)
 		return err;
 	err = litepx_proc_init();
@@ -37,7 +37,7 @@ err_netlink:
 err_pernet:
 	litepx_proc_uninit();
 err_proc:
-	litepx_tcp_uninit();
+	litepx_socket_uninit();
 	return err;
 }
 
@@ -46,7 +46,7 @@ static void __exit litepx_exit(void)
 	litepx_genetlink_uninit();
 	litepx_pernet_uninit();
 	litepx_proc_uninit();
-	litepx_tcp_uninit();
+	litepx_socket_uninit();
 	pr_info("unloaded\n");
 }
 

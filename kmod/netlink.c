@@ -573,11 +573,11 @@ static int put_route_fields(struct sk_buff *skb,
 	    nla_put_u8(skb, LITEPX_ROUTE_A_PROXY_PROTOCOL,
 		       route->proxy_protocol) ||
 	    nla_put_u32(skb, LITEPX_ROUTE_A_IDLE_TIMEOUT,
-			litepx_route_idle_timeout(cfg, route)) ||
+			route->idle_timeout_ms) ||
 	    nla_put_u32(skb, LITEPX_ROUTE_A_CONNECT_TIMEOUT,
-			litepx_route_connect_timeout(cfg, route)) ||
+			route->connect_timeout_ms) ||
 	    nla_put_u32(skb, LITEPX_ROUTE_A_SHUTDOWN_TIMEOUT,
-			litepx_route_shutdown_timeout(cfg, route)))
+			route->shutdown_timeout_ms))
 		return -EMSGSIZE;
 	if (route->description &&
 	    nla_put_string(skb, LITEPX_ROUTE_A_DESCRIPTION, route->description))

@@ -57,18 +57,19 @@ static void log_replace(struct litepx_net *ln, const struct litepx_config *cfg,
 static void tables_free(struct litepx_net *ln)
 {
 	kvfree(ln->listeners);
-	kvfree(ln->sources);
+	kvfree(ln->tcp.sources);
 	ln->listeners = NULL;
-	ln->sources = NULL;
+	ln->tcp.sources = NULL;
 }
 
 static int tables_alloc(struct litepx_net *ln)
 {
 	ln->listeners = kvcalloc(LITEPX_LISTENER_BUCKETS,
 				 sizeof(*ln->listeners), GFP_KERNEL_ACCOUNT);
-	ln->sources = kvcalloc(LITEPX_SOURCE_BUCKETS, sizeof(*ln->sources),
-			       GFP_KERNEL_ACCOUNT);
-	if (!ln->listeners || !ln->sources ||
+	ln->tcp.sources = kvcalloc(LITEPX_SOURCE_BUCKETS,
+				   sizeof(*ln->tcp.sources),
+				   GFP_KERNEL_ACCOUNT);
+	if (!ln->listeners || !ln->tcp.sources ||
 	    litepx_udp_tables_alloc(ln)) {
 		tables_free(ln);
 		litepx_udp_tables_free(ln);

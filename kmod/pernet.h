@@ -21,6 +21,48 @@ struct proc_dir_entry;
 #define LITEPX_LISTENER_BUCKETS	BIT(LITEPX_LISTENER_BITS)
 #define LITEPX_SOURCE_BUCKETS	1024
 
+/* TCP connections of one namespace: tcp.c's. */
+struct litepx_tcp_net {
+	/*
+	 * Protects conns, conn_ids, last_conn_id, nconns, the per-source
+	 * counts in sources and exiting: taken from process context only
+	 * (accept, close, GC, dumps).
+	 */
+	spinlock_t lock;
+	struct list_head conns;
+	struct rb_root conn_ids;
+	u64 last_conn_id;
+	u32 nconns;
+	struct hlist_head *sources;	/* LITEPX_SOURCE_BUCKETS */
+	bool exiting;
+	wait_queue_head_t conns_gone;
+	struct delayed_work gc_work;
+	atomic_t next_worker;
+};
+
+/* UDP sessions of one namespace: udp.c's. */
+struct litepx_udp_net {
+	/*
+	 * Protects changes to the session and source tables (readers use
+	 * RCU), nsessions, each source's session count, nsources,
+	 * unassured, evicted, last_session_id and exiting. Datagrams
+	 * insert sessions in softirq: take it with BH off.
+	 */
+	spinlock_t lock;
+	struct hlist_head *sessions;
+	struct hlist_head *sources;
+	u32 nsessions;
+	u32 nsources;
+	struct list_head unassured;	/* eviction candidates, oldest first */
+	struct list_head evicted;	/* out of the table, for the GC */
+	u32 last_session_id;
+	bool exiting;
+	atomic_t parked;		/* truesize of parked datagrams */
+	struct delayed_work gc_work;
+	/* When the GC next walks the table (jiffies); set by the GC, reload. */
+	unsigned long gc_next_scan;
+};
+
 struct litepx_net {
 	struct net *net;
 	/*
@@ -47,41 +89,8 @@ struct litepx_net {
 	struct hlist_head *listeners;	/* LITEPX_LISTENER_BUCKETS */
 	u32 nlisteners[2];
 
-	/*
-	 * Protects conns, conn_ids, last_conn_id, nconns, the per-source
-	 * counts in sources and exiting: taken from process context only
-	 * (accept, close, GC, dumps).
-	 */
-	spinlock_t conns_lock;
-	struct list_head conns;
-	struct rb_root conn_ids;
-	u64 last_conn_id;
-	u32 nconns;
-	struct hlist_head *sources;	/* LITEPX_SOURCE_BUCKETS */
-	bool exiting;
-	wait_queue_head_t conns_gone;
-	struct delayed_work gc_work;
-	atomic_t next_worker;
-
-	/*
-	 * Protects changes to the UDP session and source tables (readers
-	 * use RCU), nsessions, each source's session count, nsources,
-	 * udp_unassured, udp_evicted, udp_next_id and udp_exiting.
-	 * Datagrams insert sessions in softirq: take it with BH off.
-	 */
-	spinlock_t sessions_lock;
-	struct hlist_head *sessions;
-	struct hlist_head *udp_sources;
-	u32 nsessions;
-	u32 nsources;
-	struct list_head udp_unassured;	/* eviction candidates, oldest first */
-	struct list_head udp_evicted;	/* out of the table, for the GC */
-	u32 udp_next_id;
-	bool udp_exiting;
-	atomic_t udp_parked;		/* truesize of parked datagrams */
-	struct delayed_work udp_gc_work;
-	/* When the GC next walks the table (jiffies); set by the GC, reload. */
-	unsigned long udp_gc_next_scan;
+	struct litepx_tcp_net tcp;
+	struct litepx_udp_net udp;
 };
 
 struct netlink_ext_ack;

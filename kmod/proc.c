@@ -125,9 +125,8 @@ static void show_route(struct seq_file *seq, const struct litepx_config *cfg,
 	}
 	seq_printf(seq, " %s %u %u %u ",
 		   proxy_protocol_names[route->proxy_protocol],
-		   litepx_route_connect_timeout(cfg, route),
-		   litepx_route_idle_timeout(cfg, route),
-		   litepx_route_shutdown_timeout(cfg, route));
+		   route->connect_timeout_ms, route->idle_timeout_ms,
+		   route->shutdown_timeout_ms);
 	seq_escape(seq, route->description ?: "-", " \t\n\\");
 	show_counters(seq, route);
 	seq_putc(seq, '\n');
@@ -244,7 +243,7 @@ static int stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "routes %u\n", routes);
 	seq_printf(seq, "tcp_listeners %u\n",
 		   litepx_listener_count(ln, LITEPX_LISTENER_TCP));
-	seq_printf(seq, "tcp_connections %u\n", READ_ONCE(ln->nconns));
+	seq_printf(seq, "tcp_connections %u\n", READ_ONCE(ln->tcp.nconns));
 	seq_printf(seq, "udp_listeners %u\n",
 		   litepx_listener_count(ln, LITEPX_LISTENER_UDP));
 	seq_printf(seq, "udp_sessions %u\n", litepx_session_count(ln));

@@ -11,8 +11,6 @@
 
 #include "socket.h"
 
-struct workqueue_struct *litepx_wq;
-
 bool litepx_addr_equal(const struct litepx_addr *a,
 		       const struct litepx_addr *b)
 {
@@ -111,7 +109,7 @@ void litepx_sock_set_options(struct sock *sk, u32 rcvbuf, u32 sndbuf)
 	if (rcvbuf)
 		sock_set_rcvbuf(sk, rcvbuf);
 	lock_sock(sk);
-	/* Urgent data is relayed in line, as ordinary bytes: see conn.c. */
+	/* Urgent data is relayed in line, as ordinary bytes: see tcp.c. */
 	sock_set_flag(sk, SOCK_URGINLINE);
 	if (sndbuf) {
 		sk->sk_userlocks |= SOCK_SNDBUF_LOCK;
@@ -125,4 +123,22 @@ void litepx_socket_reset(struct socket *sock)
 {
 	sock_no_linger(sock->sk);
 	sock_release(sock);
+}
+
+struct workqueue_struct *litepx_wq;
+
+/*
+ * Not WQ_MEM_RECLAIM: nothing litepx does frees memory for the kernel, so
+ * it needs no rescuer, and with one a GC work that flushes a sibling work
+ * item on the same queue could wait on the rescuer it occupies.
+ */
+int litepx_socket_init(void)
+{
+	litepx_wq = alloc_workqueue("litepx", LITEPX_WQ_PERCPU, 0);
+	return litepx_wq ? 0 : -ENOMEM;
+}
+
+void litepx_socket_uninit(void)
+{
+	destroy_workqueue(litepx_wq);
 }

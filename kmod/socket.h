@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Small socket and address helpers shared by listener.c, conn.c and udp.c,
+ * Small socket and address helpers shared by listener.c, tcp.c and udp.c,
  * and the module's workqueue. Kernel API differences stay in compat.h.
  */
 #ifndef LITEPX_SOCKET_H
@@ -16,6 +16,9 @@ struct socket;
 
 /* Per-CPU (bound) workqueue running accept, relay and GC work. */
 extern struct workqueue_struct *litepx_wq;
+/* Allocate and destroy litepx_wq: first and last in the module's life. */
+int litepx_socket_init(void);
+void litepx_socket_uninit(void);
 
 bool litepx_addr_equal(const struct litepx_addr *a,
 		       const struct litepx_addr *b);

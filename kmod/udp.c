@@ -87,14 +87,14 @@ enum drop_reason {
  * the theoretical arrival time of the next datagram (GCRA), in ns.
  */
 struct udp_source {
-	struct hlist_node node;		/* in ln->udp_sources */
+	struct hlist_node node;		/* in ln->udp.sources */
 	struct list_head dead;		/* in a GC batch */
 	struct litepx_addr key;
-	/* Protects pps_tat and bps_tat; nests inside ln->sessions_lock. */
+	/* Protects pps_tat and bps_tat; nests inside ln->udp.lock. */
 	spinlock_t lock;
 	u64 pps_tat;
 	u64 bps_tat;
-	u32 sessions;			/* under ln->sessions_lock */
+	u32 sessions;			/* under ln->udp.lock */
 };
 
 struct session_key {
@@ -105,13 +105,13 @@ struct session_key {
 };
 
 struct litepx_session {
-	struct hlist_node node;		/* in ln->sessions */
+	struct hlist_node node;		/* in ln->udp.sessions */
 	/*
-	 * In ln->udp_unassured, oldest first, under ln->sessions_lock; an
+	 * In ln->udp.unassured, oldest first, under ln->udp.lock; an
 	 * assured session leaves it when an eviction walks past it.
 	 */
 	struct list_head unassured;
-	struct list_head dead;		/* in a GC batch or ln->udp_evicted */
+	struct list_head dead;		/* in a GC batch or ln->udp.evicted */
 	struct litepx_net *ln;
 	struct litepx_route *route;	/* reference held */
 	struct udp_source *source;	/* lives while sessions use it */
@@ -199,7 +199,7 @@ static struct litepx_session *session_lookup(struct litepx_net *ln,
 {
 	struct litepx_session *s;
 
-	hlist_for_each_entry_rcu(s, &ln->sessions[session_hash(key)], node)
+	hlist_for_each_entry_rcu(s, &ln->udp.sessions[session_hash(key)], node)
 		if (session_key_equal(&s->key, key))
 			return s;
 	return NULL;
@@ -434,10 +434,10 @@ static void session_hook_socket(struct litepx_session *s, struct socket *sock)
 /* Charges ln's parking budget for skb; false when it is spent. */
 static bool park_charge(struct litepx_net *ln, const struct sk_buff *skb)
 {
-	if (atomic_add_return(skb->truesize, &ln->udp_parked) <=
+	if (atomic_add_return(skb->truesize, &ln->udp.parked) <=
 	    PARKED_BYTES_MAX)
 		return true;
-	atomic_sub(skb->truesize, &ln->udp_parked);
+	atomic_sub(skb->truesize, &ln->udp.parked);
 	return false;
 }
 
@@ -450,7 +450,7 @@ static struct sk_buff *park_dequeue(struct litepx_session *s)
 	struct sk_buff *skb = __skb_dequeue(&s->parked);
 
 	if (skb)
-		atomic_sub(skb->truesize, &s->ln->udp_parked);
+		atomic_sub(skb->truesize, &s->ln->udp.parked);
 	return skb;
 }
 
@@ -521,7 +521,7 @@ static enum drop_reason source_charge(struct udp_source *src, unsigned int len,
 static struct hlist_head *source_bucket(struct litepx_net *ln,
 					const struct litepx_addr *key)
 {
-	return &ln->udp_sources[litepx_addr_hash(key) & (SOURCE_BUCKETS - 1)];
+	return &ln->udp.sources[litepx_addr_hash(key) & (SOURCE_BUCKETS - 1)];
 }
 
 static struct udp_source *source_lookup(struct litepx_net *ln,
@@ -535,7 +535,7 @@ static struct udp_source *source_lookup(struct litepx_net *ln,
 	return NULL;
 }
 
-/* Finds or adds the source entry of key; under ln->sessions_lock. */
+/* Finds or adds the source entry of key; under ln->udp.lock. */
 static struct udp_source *source_get_locked(struct litepx_net *ln,
 					    const struct litepx_addr *key)
 {
@@ -548,7 +548,7 @@ static struct udp_source *source_get_locked(struct litepx_net *ln,
 		return NULL;
 	src->key = *key;
 	spin_lock_init(&src->lock);
-	ln->nsources++;
+	ln->udp.nsources++;
 	hlist_add_head_rcu(&src->node, source_bucket(ln, key));
 	return src;
 }
@@ -562,13 +562,13 @@ static struct udp_source *source_get_locked(struct litepx_net *ln,
  */
 static void gc_arm(struct litepx_net *ln)
 {
-	queue_delayed_work(system_unbound_wq, &ln->udp_gc_work, GC_INTERVAL);
+	queue_delayed_work(system_unbound_wq, &ln->udp.gc_work, GC_INTERVAL);
 }
 
 /* Runs the GC now: evicted sessions wait for it. */
 static void gc_kick(struct litepx_net *ln)
 {
-	mod_delayed_work(system_unbound_wq, &ln->udp_gc_work, 0);
+	mod_delayed_work(system_unbound_wq, &ln->udp.gc_work, 0);
 }
 
 static struct litepx_session *session_alloc(struct litepx_net *ln,
@@ -628,7 +628,7 @@ static bool source_charged(struct udp_source *src, struct litepx_route *route,
 
 /*
  * Whether a client without a session may open one, under
- * ln->sessions_lock, once the table has room for it: its source has room
+ * ln->udp.lock, once the table has room for it: its source has room
  * and its first datagram is within the source's rates, so that a flood
  * from new ports neither fills the table nor escapes the buckets. Returns
  * the source, or NULL (counted) to drop the datagram.
@@ -662,7 +662,7 @@ static struct udp_source *session_admit(struct litepx_net *ln,
 
 /*
  * The oldest session that is not assured and has its socket, which a new
- * client may take the place of; under ln->sessions_lock. Assured sessions
+ * client may take the place of; under ln->udp.lock. Assured sessions
  * found on the way leave the list, so each costs one step once.
  */
 static struct litepx_session *session_evictable(struct litepx_net *ln)
@@ -670,7 +670,7 @@ static struct litepx_session *session_evictable(struct litepx_net *ln)
 	struct litepx_session *s, *tmp;
 	unsigned int pending = 0;
 
-	list_for_each_entry_safe(s, tmp, &ln->udp_unassured, unassured) {
+	list_for_each_entry_safe(s, tmp, &ln->udp.unassured, unassured) {
 		if (READ_ONCE(s->assured)) {
 			list_del_init(&s->unassured);
 			continue;
@@ -684,24 +684,24 @@ static struct litepx_session *session_evictable(struct litepx_net *ln)
 	return NULL;
 }
 
-/* Takes s out of the table onto the list dead; under ln->sessions_lock. */
+/* Takes s out of the table onto the list dead; under ln->udp.lock. */
 static void session_unlink(struct litepx_net *ln, struct litepx_session *s,
 			   struct list_head *dead)
 {
 	hlist_del_rcu(&s->node);
 	list_del_init(&s->unassured);
-	ln->nsessions--;
+	ln->udp.nsessions--;
 	s->source->sessions--;
 	/* The counter follows the table, not the freeing a grace period on. */
 	atomic_dec(&s->route->stats->sessions_active);
 	list_add_tail(&s->dead, dead);
 }
 
-/* Ends victim for a new client; the GC frees it. Under ln->sessions_lock. */
+/* Ends victim for a new client; the GC frees it. Under ln->udp.lock. */
 static void session_evict(struct litepx_net *ln, struct litepx_session *victim)
 {
 	litepx_route_count(victim->route, LITEPX_CNT_SESSIONS_EVICTED, 1);
-	session_unlink(ln, victim, &ln->udp_evicted);
+	session_unlink(ln, victim, &ln->udp.evicted);
 	gc_kick(ln);
 }
 
@@ -724,18 +724,18 @@ static struct litepx_session *session_create(struct litepx_net *ln,
 	struct litepx_addr skey;
 
 	litepx_source_key(&skey, &key->client, lim->ipv6_prefix);
-	spin_lock_bh(&ln->sessions_lock);
+	spin_lock_bh(&ln->udp.lock);
 	s = session_lookup(ln, key);
-	if (s || ln->udp_exiting)
+	if (s || ln->udp.exiting)
 		goto out_unlock;
-	if (lim->sessions && ln->nsessions >= lim->sessions) {
+	if (lim->sessions && ln->udp.nsessions >= lim->sessions) {
 		victim = session_evictable(ln);
 		if (!victim) {
 			litepx_route_count(route,
 					   LITEPX_CNT_REFUSED_SESSION_LIMIT, 1);
 			litepx_log_conn(ln, LITEPX_LOG_INFO,
 					"route %u: refused a UDP client: %u sessions open\n",
-					route->id, ln->nsessions);
+					route->id, ln->udp.nsessions);
 			goto out_unlock;
 		}
 	}
@@ -758,20 +758,20 @@ static struct litepx_session *session_create(struct litepx_net *ln,
 		session_evict(ln, victim);
 	s->source = src;
 	/* 0 stands for no session in a dump's cursor. */
-	s->id = ++ln->udp_next_id ?: ++ln->udp_next_id;
+	s->id = ++ln->udp.last_session_id ?: ++ln->udp.last_session_id;
 	src->sessions++;
-	ln->nsessions++;
-	hlist_add_head_rcu(&s->node, &ln->sessions[session_hash(key)]);
-	list_add_tail(&s->unassured, &ln->udp_unassured);
+	ln->udp.nsessions++;
+	hlist_add_head_rcu(&s->node, &ln->udp.sessions[session_hash(key)]);
+	list_add_tail(&s->unassured, &ln->udp.unassured);
 	atomic_inc(&route->stats->sessions_active);
-	spin_unlock_bh(&ln->sessions_lock);
+	spin_unlock_bh(&ln->udp.lock);
 
 	litepx_route_count(route, LITEPX_CNT_SESSIONS, 1);
 	queue_work(litepx_wq, &s->setup_work);
 	return s;
 
 out_unlock:
-	spin_unlock_bh(&ln->sessions_lock);
+	spin_unlock_bh(&ln->udp.lock);
 	return s;
 }
 
@@ -911,7 +911,7 @@ static bool session_expired(const struct litepx_session *s,
 	    READ_ONCE(s->route->stats->drain_start) ||
 	    (READ_ONCE(s->route->dests_gone) & BIT(s->dest_index)))
 		return true;
-	idle_ms = litepx_route_idle_timeout(cfg, s->route);
+	idle_ms = s->route->idle_timeout_ms;
 	if (!READ_ONCE(s->assured))
 		idle_ms = min_t(u32, idle_ms, UNASSURED_TIMEOUT_MS);
 	*idle = time_after(now, READ_ONCE(s->last_active) +
@@ -925,7 +925,7 @@ static bool source_idle(const struct udp_source *src, u64 now)
 	       READ_ONCE(src->bps_tat) <= now;
 }
 
-/* Collects idle sources, or all of them; under ln->sessions_lock. */
+/* Collects idle sources, or all of them; under ln->udp.lock. */
 static void sources_collect(struct litepx_net *ln, struct gc_batch *batch,
 			    bool all)
 {
@@ -935,10 +935,10 @@ static void sources_collect(struct litepx_net *ln, struct gc_batch *batch,
 	u32 i;
 
 	for (i = 0; i < SOURCE_BUCKETS; i++)
-		hlist_for_each_entry_safe(src, tmp, &ln->udp_sources[i], node)
+		hlist_for_each_entry_safe(src, tmp, &ln->udp.sources[i], node)
 			if (all || source_idle(src, now)) {
 				hlist_del_rcu(&src->node);
-				ln->nsources--;
+				ln->udp.nsources--;
 				list_add_tail(&src->dead, &batch->sources);
 			}
 }
@@ -990,7 +990,7 @@ static void batch_free(struct gc_batch *batch)
 static void udp_gc(struct work_struct *work)
 {
 	struct litepx_net *ln = container_of(to_delayed_work(work),
-					     struct litepx_net, udp_gc_work);
+					     struct litepx_net, udp.gc_work);
 	struct gc_batch batch = {
 		.sessions = LIST_HEAD_INIT(batch.sessions),
 		.sources = LIST_HEAD_INIT(batch.sources),
@@ -1006,14 +1006,14 @@ static void udp_gc(struct work_struct *work)
 	 * An eviction runs the GC at once for its session's socket alone:
 	 * under a flood the table is walked no more often than otherwise.
 	 */
-	scan = time_after_eq(now, READ_ONCE(ln->udp_gc_next_scan));
+	scan = time_after_eq(now, READ_ONCE(ln->udp.gc_next_scan));
 	if (scan)
-		WRITE_ONCE(ln->udp_gc_next_scan, now + GC_INTERVAL);
+		WRITE_ONCE(ln->udp.gc_next_scan, now + GC_INTERVAL);
 	rcu_read_lock();
 	cfg = rcu_dereference(ln->config);
-	spin_lock_bh(&ln->sessions_lock);
+	spin_lock_bh(&ln->udp.lock);
 	for (i = 0; scan && i < SESSION_BUCKETS; i++)
-		hlist_for_each_entry_safe(s, tmp, &ln->sessions[i], node) {
+		hlist_for_each_entry_safe(s, tmp, &ln->udp.sessions[i], node) {
 			if (!session_expired(s, cfg, now, &idle))
 				continue;
 			if (idle)
@@ -1022,14 +1022,15 @@ static void udp_gc(struct work_struct *work)
 						   1);
 			session_unlink(ln, s, &batch.sessions);
 		}
-	list_splice_init(&ln->udp_evicted, &batch.sessions);
+	list_splice_init(&ln->udp.evicted, &batch.sessions);
 	if (scan)
 		sources_collect(ln, &batch, false);
-	again = !ln->udp_exiting;
-	spin_unlock_bh(&ln->sessions_lock);
+	again = !ln->udp.exiting;
+	spin_unlock_bh(&ln->udp.lock);
 	rcu_read_unlock();
 	batch_free(&batch);
-	if (again && (READ_ONCE(ln->nsessions) || READ_ONCE(ln->nsources)))
+	if (again &&
+	    (READ_ONCE(ln->udp.nsessions) || READ_ONCE(ln->udp.nsources)))
 		gc_arm(ln);
 }
 
@@ -1064,11 +1065,11 @@ static void check_port_range(struct litepx_net *ln)
 void litepx_udp_config_changed(struct litepx_net *ln)
 {
 	check_port_range(ln);
-	if (!READ_ONCE(ln->nsessions))
+	if (!READ_ONCE(ln->udp.nsessions))
 		return;
-	WRITE_ONCE(ln->udp_gc_next_scan, jiffies);
+	WRITE_ONCE(ln->udp.gc_next_scan, jiffies);
 	gc_kick(ln);
-	flush_delayed_work(&ln->udp_gc_work);
+	flush_delayed_work(&ln->udp.gc_work);
 }
 
 /* ---------------------------------------------------- namespace, dumps */
@@ -1076,22 +1077,22 @@ void litepx_udp_config_changed(struct litepx_net *ln)
 void litepx_udp_net_init(struct litepx_net *ln)
 {
 	net_get_random_once(&hash_seed, sizeof(hash_seed));
-	spin_lock_init(&ln->sessions_lock);
-	INIT_LIST_HEAD(&ln->udp_unassured);
-	INIT_LIST_HEAD(&ln->udp_evicted);
-	atomic_set(&ln->udp_parked, 0);
-	ln->udp_gc_next_scan = jiffies;
-	INIT_DELAYED_WORK(&ln->udp_gc_work, udp_gc);
+	spin_lock_init(&ln->udp.lock);
+	INIT_LIST_HEAD(&ln->udp.unassured);
+	INIT_LIST_HEAD(&ln->udp.evicted);
+	atomic_set(&ln->udp.parked, 0);
+	ln->udp.gc_next_scan = jiffies;
+	INIT_DELAYED_WORK(&ln->udp.gc_work, udp_gc);
 }
 
 /* At the first config load: see pernet.c. */
 int litepx_udp_tables_alloc(struct litepx_net *ln)
 {
-	ln->sessions = kvcalloc(SESSION_BUCKETS, sizeof(*ln->sessions),
-				GFP_KERNEL_ACCOUNT);
-	ln->udp_sources = kvcalloc(SOURCE_BUCKETS, sizeof(*ln->udp_sources),
+	ln->udp.sessions = kvcalloc(SESSION_BUCKETS, sizeof(*ln->udp.sessions),
+				    GFP_KERNEL_ACCOUNT);
+	ln->udp.sources = kvcalloc(SOURCE_BUCKETS, sizeof(*ln->udp.sources),
 				   GFP_KERNEL_ACCOUNT);
-	if (!ln->sessions || !ln->udp_sources) {
+	if (!ln->udp.sessions || !ln->udp.sources) {
 		litepx_udp_tables_free(ln);
 		return -ENOMEM;
 	}
@@ -1105,10 +1106,10 @@ size_t litepx_udp_tables_bytes(void)
 
 void litepx_udp_tables_free(struct litepx_net *ln)
 {
-	kvfree(ln->sessions);
-	kvfree(ln->udp_sources);
-	ln->sessions = NULL;
-	ln->udp_sources = NULL;
+	kvfree(ln->udp.sessions);
+	kvfree(ln->udp.sources);
+	ln->udp.sessions = NULL;
+	ln->udp.sources = NULL;
 }
 
 void litepx_udp_net_exit(struct litepx_net *ln)
@@ -1126,18 +1127,18 @@ void litepx_udp_net_exit(struct litepx_net *ln)
 		return;
 	/* The listeners are closed: let their last datagrams finish. */
 	synchronize_rcu();
-	spin_lock_bh(&ln->sessions_lock);
-	ln->udp_exiting = true;
-	spin_unlock_bh(&ln->sessions_lock);
-	cancel_delayed_work_sync(&ln->udp_gc_work);
+	spin_lock_bh(&ln->udp.lock);
+	ln->udp.exiting = true;
+	spin_unlock_bh(&ln->udp.lock);
+	cancel_delayed_work_sync(&ln->udp.gc_work);
 
-	spin_lock_bh(&ln->sessions_lock);
+	spin_lock_bh(&ln->udp.lock);
 	for (i = 0; i < SESSION_BUCKETS; i++)
-		hlist_for_each_entry_safe(s, tmp, &ln->sessions[i], node)
+		hlist_for_each_entry_safe(s, tmp, &ln->udp.sessions[i], node)
 			session_unlink(ln, s, &batch.sessions);
-	list_splice_init(&ln->udp_evicted, &batch.sessions);
+	list_splice_init(&ln->udp.evicted, &batch.sessions);
 	sources_collect(ln, &batch, true);
-	spin_unlock_bh(&ln->sessions_lock);
+	spin_unlock_bh(&ln->udp.lock);
 	/*
 	 * Not from a litepx work: a setup that has not run yet never will,
 	 * and one that is running is waited for.
@@ -1190,6 +1191,7 @@ void litepx_session_walk(struct litepx_net *ln,
 			 void *arg)
 {
 	struct litepx_conn_info info;
+	struct hlist_head *bucket;
 	unsigned long now = jiffies;
 	struct litepx_session *s;
 
@@ -1198,7 +1200,8 @@ void litepx_session_walk(struct litepx_net *ln,
 		return;
 	rcu_read_lock();
 	for (; cur->bucket < SESSION_BUCKETS; cur->bucket++, cur->after = 0) {
-		hlist_for_each_entry_rcu(s, &ln->sessions[cur->bucket], node) {
+		bucket = &ln->udp.sessions[cur->bucket];
+		hlist_for_each_entry_rcu(s, bucket, node) {
 			if (cur->after && (s32)(s->id - cur->after) >= 0)
 				continue;
 			session_info(s, now, &info);
@@ -1213,5 +1216,5 @@ out:
 
 u32 litepx_session_count(struct litepx_net *ln)
 {
-	return READ_ONCE(ln->nsessions);
+	return READ_ONCE(ln->udp.nsessions);
 }

@@ -10,7 +10,7 @@
 
 #include <linux/types.h>
 
-#include "tcp.h"
+#include "conn_info.h"
 
 struct litepx_listener;
 struct litepx_net;

@@ -62,14 +62,14 @@ struct saved_callbacks {
 
 /* Concurrent connections from one source address or IPv6 prefix. */
 struct litepx_source {
-	struct hlist_node node;		/* in ln->sources */
+	struct hlist_node node;		/* in ln->tcp.sources */
 	struct litepx_addr key;
 	u32 conns;
 };
 
 struct litepx_conn {
-	struct list_head node;		/* in ln->conns */
-	struct rb_node id_node;		/* in ln->conn_ids */
+	struct list_head node;		/* in ln->tcp.conns */
+	struct rb_node id_node;		/* in ln->tcp.conn_ids */
 	u64 id;				/* in admission order, from 1 */
 	struct litepx_net *ln;
 	struct litepx_route *route;	/* reference held */
@@ -96,9 +96,6 @@ struct litepx_conn {
 	/* snd_una of each socket when last looked at: acks are progress. */
 	u32 client_una;
 	u32 target_una;
-	unsigned long connect_timeout;	/* jiffies */
-	unsigned long idle_timeout;
-	unsigned long shutdown_timeout;
 	u32 sndbuf;
 	u32 rcvbuf;
 	u64 to_target;
@@ -208,7 +205,7 @@ static void unhook_socket(struct sock *sk, struct saved_callbacks *saved)
 static struct hlist_head *source_bucket(struct litepx_net *ln,
 					const struct litepx_addr *key)
 {
-	return &ln->sources[litepx_addr_hash(key) &
+	return &ln->tcp.sources[litepx_addr_hash(key) &
 			    (LITEPX_SOURCE_BUCKETS - 1)];
 }
 
@@ -238,15 +235,15 @@ static void source_release(struct litepx_net *ln, struct litepx_source *src)
  */
 static void conn_ids_add(struct litepx_net *ln, struct litepx_conn *c)
 {
-	struct rb_node **link = &ln->conn_ids.rb_node, *parent = NULL;
+	struct rb_node **link = &ln->tcp.conn_ids.rb_node, *parent = NULL;
 
-	c->id = ++ln->last_conn_id;
+	c->id = ++ln->tcp.last_conn_id;
 	while (*link) {
 		parent = *link;
 		link = &parent->rb_right;
 	}
 	rb_link_node(&c->id_node, parent, link);
-	rb_insert_color(&c->id_node, &ln->conn_ids);
+	rb_insert_color(&c->id_node, &ln->tcp.conn_ids);
 }
 
 struct accept_limits {
@@ -268,11 +265,11 @@ static int conn_admit(struct litepx_conn *c, const struct accept_limits *lim,
 	int err = 0;
 
 	litepx_source_key(&key, &c->client_addr, lim->ipv6_prefix);
-	spin_lock(&ln->conns_lock);
+	spin_lock(&ln->tcp.lock);
 	src = source_find(ln, &key);
-	if (ln->exiting) {
+	if (ln->tcp.exiting) {
 		err = -ESHUTDOWN;
-	} else if (lim->conn_limit && ln->nconns >= lim->conn_limit) {
+	} else if (lim->conn_limit && ln->tcp.nconns >= lim->conn_limit) {
 		litepx_route_count(c->route, LITEPX_CNT_REFUSED_CONN_LIMIT, 1);
 		err = -EMFILE;
 	} else if (lim->ip_limit && src && src->conns >= lim->ip_limit) {
@@ -287,11 +284,11 @@ static int conn_admit(struct litepx_conn *c, const struct accept_limits *lim,
 		}
 		src->conns++;
 		c->source = src;
-		ln->nconns++;
-		list_add_tail(&c->node, &ln->conns);
+		ln->tcp.nconns++;
+		list_add_tail(&c->node, &ln->tcp.conns);
 		conn_ids_add(ln, c);
 	}
-	spin_unlock(&ln->conns_lock);
+	spin_unlock(&ln->tcp.lock);
 	return err;
 }
 
@@ -299,13 +296,13 @@ static void conn_forget(struct litepx_conn *c)
 {
 	struct litepx_net *ln = c->ln;
 
-	spin_lock(&ln->conns_lock);
+	spin_lock(&ln->tcp.lock);
 	list_del(&c->node);
-	rb_erase(&c->id_node, &ln->conn_ids);
+	rb_erase(&c->id_node, &ln->tcp.conn_ids);
 	source_release(ln, c->source);
-	if (!--ln->nconns && ln->exiting)
-		wake_up(&ln->conns_gone);
-	spin_unlock(&ln->conns_lock);
+	if (!--ln->tcp.nconns && ln->tcp.exiting)
+		wake_up(&ln->tcp.conns_gone);
+	spin_unlock(&ln->tcp.lock);
 }
 
 static const char * const kill_names[] = {
@@ -705,7 +702,7 @@ static enum conn_kill conn_expired(struct litepx_conn *c, unsigned long now)
 
 	if (state == CONN_NEW || state == CONN_CONNECTING)
 		return time_after(now, READ_ONCE(c->started) +
-					c->connect_timeout) ?
+					c->route->connect_timeout) ?
 		       KILL_CONNECT_TIMEOUT : KILL_NONE;
 	/*
 	 * After a half-close, shutdown_timeout is how long the connection
@@ -714,11 +711,11 @@ static enum conn_kill conn_expired(struct litepx_conn *c, unsigned long now)
 	 * download for as long as data flows.
 	 */
 	if (half && time_after(now, (time_after(active, half) ? active : half) +
-				    c->shutdown_timeout))
+				    c->route->shutdown_timeout))
 		return KILL_SHUTDOWN;
-	if (drain && time_after(now, drain + c->shutdown_timeout))
+	if (drain && time_after(now, drain + c->route->shutdown_timeout))
 		return KILL_DRAIN;
-	if (time_after(now, active + c->idle_timeout))
+	if (time_after(now, active + c->route->idle_timeout))
 		return KILL_IDLE;
 	return KILL_NONE;
 }
@@ -773,7 +770,7 @@ static bool every_cpu_works(const struct litepx_options *opts)
 
 static int pick_cpu(struct litepx_net *ln, const struct litepx_options *opts)
 {
-	unsigned int n = atomic_inc_return(&ln->next_worker);
+	unsigned int n = atomic_inc_return(&ln->tcp.next_worker);
 	unsigned int workers, i = 0;
 	int cpu;
 
@@ -790,21 +787,6 @@ static int pick_cpu(struct litepx_net *ln, const struct litepx_options *opts)
 	return WORK_CPU_UNBOUND;
 }
 
-static unsigned long ms_to_jiffies(u32 ms)
-{
-	return msecs_to_jiffies(ms) ?: 1;
-}
-
-static void conn_set_timeouts(struct litepx_conn *c,
-			      const struct litepx_config *cfg)
-{
-	const struct litepx_route *r = c->route;
-
-	c->connect_timeout = ms_to_jiffies(litepx_route_connect_timeout(cfg, r));
-	c->idle_timeout = ms_to_jiffies(litepx_route_idle_timeout(cfg, r));
-	c->shutdown_timeout = ms_to_jiffies(litepx_route_shutdown_timeout(cfg, r));
-}
-
 /* Reads what a new connection needs from the config in force. */
 static bool conn_setup(struct litepx_conn *c, struct accept_limits *lim)
 {
@@ -816,7 +798,6 @@ static bool conn_setup(struct litepx_conn *c, struct accept_limits *lim)
 	if (cfg) {
 		c->cpu = pick_cpu(c->ln, &cfg->opts);
 		c->any_cpu = every_cpu_works(&cfg->opts);
-		conn_set_timeouts(c, cfg);
 		c->rcvbuf = cfg->opts.rcvbuf;
 		c->sndbuf = cfg->opts.sndbuf;
 		lim->conn_limit = cfg->opts.tcp_conn_limit;
@@ -854,7 +835,7 @@ static struct litepx_conn *conn_alloc(struct litepx_net *ln,
 
 static void gc_arm(struct litepx_net *ln)
 {
-	queue_delayed_work(litepx_wq, &ln->gc_work, GC_INTERVAL);
+	queue_delayed_work(litepx_wq, &ln->tcp.gc_work, GC_INTERVAL);
 }
 
 void litepx_conn_accept(struct litepx_net *ln, struct litepx_route *route,
@@ -903,31 +884,31 @@ refuse:
 static void gc_work(struct work_struct *work)
 {
 	struct litepx_net *ln = container_of(to_delayed_work(work),
-					     struct litepx_net, gc_work);
+					     struct litepx_net, tcp.gc_work);
 	unsigned long now = jiffies;
 	struct litepx_conn *c;
 	enum conn_kill kill;
 	bool any;
 
-	spin_lock(&ln->conns_lock);
-	list_for_each_entry(c, &ln->conns, node) {
+	spin_lock(&ln->tcp.lock);
+	list_for_each_entry(c, &ln->tcp.conns, node) {
 		kill = conn_expired(c, now);
 		if (kill && cmpxchg(&c->kill, KILL_NONE, kill) == KILL_NONE)
 			conn_queue(c);
 	}
-	any = !list_empty(&ln->conns) && !ln->exiting;
-	spin_unlock(&ln->conns_lock);
+	any = !list_empty(&ln->tcp.conns) && !ln->tcp.exiting;
+	spin_unlock(&ln->tcp.lock);
 	if (any)
 		gc_arm(ln);
 }
 
 void litepx_tcp_net_init(struct litepx_net *ln)
 {
-	spin_lock_init(&ln->conns_lock);
-	INIT_LIST_HEAD(&ln->conns);
-	ln->conn_ids = RB_ROOT;
-	init_waitqueue_head(&ln->conns_gone);
-	INIT_DELAYED_WORK(&ln->gc_work, gc_work);
+	spin_lock_init(&ln->tcp.lock);
+	INIT_LIST_HEAD(&ln->tcp.conns);
+	ln->tcp.conn_ids = RB_ROOT;
+	init_waitqueue_head(&ln->tcp.conns_gone);
+	INIT_DELAYED_WORK(&ln->tcp.gc_work, gc_work);
 }
 
 /* Listeners are gone already: reset every connection and wait. */
@@ -935,18 +916,18 @@ void litepx_tcp_net_exit(struct litepx_net *ln)
 {
 	struct litepx_conn *c;
 
-	spin_lock(&ln->conns_lock);
-	ln->exiting = true;
-	list_for_each_entry(c, &ln->conns, node) {
+	spin_lock(&ln->tcp.lock);
+	ln->tcp.exiting = true;
+	list_for_each_entry(c, &ln->tcp.conns, node) {
 		WRITE_ONCE(c->kill, KILL_EXIT);
 		conn_queue(c);
 	}
-	spin_unlock(&ln->conns_lock);
-	wait_event(ln->conns_gone, !READ_ONCE(ln->nconns));
+	spin_unlock(&ln->tcp.lock);
+	wait_event(ln->tcp.conns_gone, !READ_ONCE(ln->tcp.nconns));
 	/* The last conn_forget() may still be inside the lock, waking us. */
-	spin_lock(&ln->conns_lock);
-	spin_unlock(&ln->conns_lock);
-	cancel_delayed_work_sync(&ln->gc_work);
+	spin_lock(&ln->tcp.lock);
+	spin_unlock(&ln->tcp.lock);
+	cancel_delayed_work_sync(&ln->tcp.gc_work);
 }
 
 void litepx_conn_snapshot(const struct litepx_conn *c,
@@ -973,23 +954,23 @@ void litepx_conn_snapshot(const struct litepx_conn *c,
 }
 
 void litepx_conns_lock(struct litepx_net *ln)
-	__acquires(&ln->conns_lock)
+	__acquires(&ln->tcp.lock)
 {
-	spin_lock(&ln->conns_lock);
+	spin_lock(&ln->tcp.lock);
 }
 
 void litepx_conns_unlock(struct litepx_net *ln)
-	__releases(&ln->conns_lock)
+	__releases(&ln->tcp.lock)
 {
-	spin_unlock(&ln->conns_lock);
+	spin_unlock(&ln->tcp.lock);
 }
 
 struct litepx_conn *litepx_conn_after(struct litepx_net *ln, u64 id)
 {
-	struct rb_node *node = ln->conn_ids.rb_node;
+	struct rb_node *node = ln->tcp.conn_ids.rb_node;
 	struct litepx_conn *c, *found = NULL;
 
-	lockdep_assert_held(&ln->conns_lock);
+	lockdep_assert_held(&ln->tcp.lock);
 	while (node) {
 		c = rb_entry(node, struct litepx_conn, id_node);
 		if (c->id > id) {
@@ -1028,20 +1009,4 @@ bool litepx_conn_walk(struct litepx_net *ln, u64 *cursor,
 	}
 	litepx_conns_unlock(ln);
 	return stopped;
-}
-
-/*
- * Not WQ_MEM_RECLAIM: nothing litepx does frees memory for the kernel, so
- * it needs no rescuer, and with one a GC work that flushes a sibling work
- * item on the same queue could wait on the rescuer it occupies.
- */
-int litepx_tcp_init(void)
-{
-	litepx_wq = alloc_workqueue("litepx", LITEPX_WQ_PERCPU, 0);
-	return litepx_wq ? 0 : -ENOMEM;
-}
-
-void litepx_tcp_uninit(void)
-{
-	destroy_workqueue(litepx_wq);
 }
