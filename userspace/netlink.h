@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Talking to the litepx module over generic netlink (libnl-genl-3).
- * Encoding and decoding are split from the socket so that unit tests can
- * check them without a kernel.
+ * Talking to the litepx module over generic netlink (libnl-genl-3): the
+ * socket and the commands. The attributes are encoded and decoded in
+ * wire.h, apart from the socket so that unit tests can check them
+ * without a kernel.
  */
 #ifndef LITEPX_NETLINK_H
 #define LITEPX_NETLINK_H
 
 #include <stdint.h>
 
-#include <netlink/attr.h>
 #include <netlink/msg.h>
 
-#include "config.h"
+#include "model.h"
+#include "wire.h"
 
 /* What the kernel said when it refused a request. */
 struct lpx_nl_error {
@@ -53,22 +54,6 @@ struct lpx_kernel_state {
 int lpx_nl_config_get(struct lpx_nl *nl, struct lpx_kernel_state *state);
 
 /*
- * A route's u64 counters: LITEPX_STATS_A_CONNS to _DROPPED_OTHER, then
- * those after LITEPX_STATS_A_SESSIONS_ACTIVE.
- */
-#define LPX_NCOUNTERS (LITEPX_STATS_A_DROPPED_OTHER - LITEPX_STATS_A_CONNS + \
-		       1 + LITEPX_STATS_A_MAX - LITEPX_STATS_A_SESSIONS_ACTIVE)
-
-struct lpx_route_stats {
-	uint32_t id;
-	uint32_t active;		/* TCP connections */
-	uint32_t sessions_active;	/* UDP sessions */
-	uint64_t counters[LPX_NCOUNTERS];
-};
-
-extern const char *const lpx_counter_names[LPX_NCOUNTERS];
-
-/*
  * Dumps the loaded routes into cfg (routes and options; cfg->path is
  * NULL) and, when stats is not NULL, their counters into a malloc'ed
  * array of cfg->nroutes entries. Sets *interrupted when the config
@@ -77,31 +62,8 @@ extern const char *const lpx_counter_names[LPX_NCOUNTERS];
 int lpx_nl_config_dump(struct lpx_nl *nl, struct lpx_config *cfg,
 		       struct lpx_route_stats **stats, bool *interrupted);
 
-/* One relayed TCP connection or UDP session. */
-struct lpx_conn {
-	uint32_t route_id;
-	uint8_t protocol;		/* LITEPX_PROTO_TCP or _UDP */
-	uint8_t state;			/* enum litepx_conn_state */
-	struct lpx_addr client, local, target;
-	uint16_t client_port, local_port, target_port;
-	uint32_t age_ms, idle_ms;
-	uint64_t bytes_to_target, bytes_to_client;
-	uint64_t packets_to_target, packets_to_client;	/* UDP only */
-};
-
 int lpx_nl_conn_dump(struct lpx_nl *nl,
 		     int (*fn)(const struct lpx_conn *conn, void *arg),
 		     void *arg);
-
-/*
- * Wire format helpers, exposed for the unit tests. route_ends, when not
- * NULL, receives for each route the offset from the start of the message
- * where its attribute ends, to map an extack offset back to a route.
- */
-int lpx_nl_put_config(struct nl_msg *msg, const struct lpx_config *cfg,
-		      uint32_t *route_ends);
-size_t lpx_nl_config_size(const struct lpx_config *cfg);
-int lpx_nl_parse_route(struct nlattr *nest, struct lpx_route *route);
-int lpx_nl_parse_options(struct nlattr *nest, struct lpx_options *opts);
 
 #endif /* LITEPX_NETLINK_H */

@@ -19,43 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static int family_of(const char *addr)
-{
-	return strchr(addr, ':') ? AF_INET6 : AF_INET;
-}
-
-static socklen_t fill(struct sockaddr_storage *ss, const char *addr, int port)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (family_of(addr) == AF_INET) {
-		struct sockaddr_in *sin = (void *)ss;
-
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		inet_pton(AF_INET, addr, &sin->sin_addr);
-		return sizeof(*sin);
-	}
-	struct sockaddr_in6 *sin6 = (void *)ss;
-
-	sin6->sin6_family = AF_INET6;
-	sin6->sin6_port = htons(port);
-	inet_pton(AF_INET6, addr, &sin6->sin6_addr);
-	return sizeof(*sin6);
-}
-
-static void enter(const char *ns)
-{
-	char path[256];
-	int fd;
-
-	snprintf(path, sizeof(path), "/run/netns/%s", ns);
-	fd = open(path, O_RDONLY);
-	if (fd < 0 || setns(fd, CLONE_NEWNET)) {
-		perror(path);
-		exit(2);
-	}
-	close(fd);
-}
+#include "lib.h"
 
 /* Answers every datagram waiting on fd with the same bytes. */
 static void echo_all(int fd)
@@ -98,7 +62,6 @@ static int answered(int tfd, int fd, const char *want)
 
 int main(int argc, char **argv)
 {
-	struct rlimit lim = { 65536, 65536 };
 	struct sockaddr_storage ss;
 	int count, i, tfd, fd;
 	char msg[32];
@@ -110,16 +73,16 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	count = atoi(argv[7]);
-	setrlimit(RLIMIT_NOFILE, &lim);
-	enter(argv[2]);
+	raise_nofile();
+	enter_named(argv[2]);
 	tfd = socket(family_of(argv[5]), SOCK_DGRAM, 0);
-	len = fill(&ss, argv[5], atoi(argv[6]));
+	len = fill_addr(&ss, argv[5], atoi(argv[6]));
 	if (tfd < 0 || bind(tfd, (void *)&ss, len)) {
 		perror("target bind");
 		return 2;
 	}
-	enter(argv[1]);
-	len = fill(&ss, argv[3], atoi(argv[4]));
+	enter_named(argv[1]);
+	len = fill_addr(&ss, argv[3], atoi(argv[4]));
 	for (i = 0; i < count; i++) {
 		fd = socket(family_of(argv[3]), SOCK_DGRAM, 0);
 		if (fd < 0 || connect(fd, (void *)&ss, len)) {

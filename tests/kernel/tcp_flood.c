@@ -32,62 +32,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib.h"
+
 #define MSG_LEN		64
 #define CONN_DEADLINE	10000
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void enter(const char *ns)
-{
-	char path[256];
-	int fd;
-
-	snprintf(path, sizeof(path), "/run/netns/%s", ns);
-	fd = open(path, O_RDONLY);
-	if (fd < 0 || setns(fd, CLONE_NEWNET)) {
-		perror(path);
-		exit(2);
-	}
-	close(fd);
-}
-
-static socklen_t fill(struct sockaddr_storage *ss, const char *addr, int port)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (!strchr(addr, ':')) {
-		struct sockaddr_in *sin = (void *)ss;
-
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		inet_pton(AF_INET, addr, &sin->sin_addr);
-		return sizeof(*sin);
-	}
-	struct sockaddr_in6 *sin6 = (void *)ss;
-
-	sin6->sin6_family = AF_INET6;
-	sin6->sin6_port = htons(port);
-	inet_pton(AF_INET6, addr, &sin6->sin6_addr);
-	return sizeof(*sin6);
-}
-
-static void raise_nofile(void)
-{
-	struct rlimit rl = { 65536, 65536 };
-
-	setrlimit(RLIMIT_NOFILE, &rl);
-}
 
 /* A non-blocking connect from src (any port) to dst:port; -1 on error. */
 static int start_connect(const char *src, const char *dst, int port)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = fill(&ss, src, 0);
+	socklen_t len = fill_addr(&ss, src, 0);
 	int fd;
 
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
@@ -95,7 +49,7 @@ static int start_connect(const char *src, const char *dst, int port)
 		return -1;
 	if (bind(fd, (void *)&ss, len))
 		goto fail;
-	len = fill(&ss, dst, port);
+	len = fill_addr(&ss, dst, port);
 	if (connect(fd, (void *)&ss, len) && errno != EINPROGRESS)
 		goto fail;
 	return fd;
@@ -118,13 +72,13 @@ static int serve(const char *ns, const char *addr, int port, int seconds)
 {
 	static struct pollfd p[8192];
 	struct sockaddr_storage ss;
-	socklen_t len = fill(&ss, addr, port);
+	socklen_t len = fill_addr(&ss, addr, port);
 	long end = now_ms() + seconds * 1000L;
 	int lfd, n = 1, one = 1, i, fd;
 	char buf[4096];
 	ssize_t r;
 
-	enter(ns);
+	enter_named(ns);
 	raise_nofile();
 	lfd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -242,7 +196,7 @@ static int churn(const char *ns, const char *src, const char *dst, int port,
 
 	if (!c || !p)
 		return 2;
-	enter(ns);
+	enter_named(ns);
 	raise_nofile();
 	for (i = 0; i < parallel; i++)
 		c[i].fd = -1;
@@ -304,7 +258,7 @@ static int hold(const char *ns, const char *src, const char *dst, int port,
 
 	if (!fds)
 		return 2;
-	enter(ns);
+	enter_named(ns);
 	raise_nofile();
 	for (i = 0; i < count; i++)
 		fds[i] = start_connect(src, dst, port);
@@ -337,7 +291,7 @@ static int echo(const char *ns, const char *src, const char *dst, int port)
 	ssize_t n;
 	struct pollfd p;
 
-	enter(ns);
+	enter_named(ns);
 	fd = start_connect(src, dst, port);
 	if (fd < 0)
 		return 1;

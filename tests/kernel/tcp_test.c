@@ -23,29 +23,11 @@
 #include "kselftest_harness.h"
 #include "../../userspace/config.h"
 #include "../../userspace/netlink.h"
+#include "lib.h"
 
 #define LISTEN_PORT	8000
 #define TARGET_PORT	9000
 #define MIB		(1024 * 1024)
-
-/* Byte off of the stream seed: both ends can compute it independently. */
-static uint8_t pattern_byte(uint64_t seed, uint64_t off)
-{
-	uint64_t x = seed ^ ((off >> 3) * 0x9E3779B97F4A7C15ULL);
-
-	x ^= x >> 31;
-	x *= 0xBF58476D1CE4E5B9ULL;
-	x ^= x >> 27;
-	return x >> ((off & 7) * 8);
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 struct stream {
 	int fd;
@@ -110,31 +92,6 @@ static void *recv_stream(void *arg)
 		if (st->pause)
 			usleep(st->pause);
 	}
-}
-
-static int enter(int nsfd)
-{
-	return setns(nsfd, CLONE_NEWNET);
-}
-
-static socklen_t make_addr(struct sockaddr_storage *ss, int family,
-			   const char *text, uint16_t port)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (family == AF_INET) {
-		struct sockaddr_in *sin = (void *)ss;
-
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		inet_pton(AF_INET, text, &sin->sin_addr);
-		return sizeof(*sin);
-	}
-	struct sockaddr_in6 *sin6 = (void *)ss;
-
-	sin6->sin6_family = AF_INET6;
-	sin6->sin6_port = htons(port);
-	inet_pton(AF_INET6, text, &sin6->sin6_addr);
-	return sizeof(*sin6);
 }
 
 static int listen_in(int nsfd, int family, const char *addr, uint16_t port)
@@ -273,25 +230,8 @@ FIXTURE_VARIANT_ADD(tcp, ipv6)
 	.silent = "2001:db8:2::77",
 };
 
-static int open_ns(const char *kind, const char *suffix)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/run/netns/%s-%s", kind, suffix);
-	return open(path, O_RDONLY);
-}
-
-static void set_dest(struct lpx_addr *a, int family, const char *text)
-{
-	memset(a, 0, sizeof(*a));
-	a->family = family;
-	inet_pton(family, text, family == AF_INET ? (void *)&a->v4 :
-						    (void *)&a->v6);
-}
-
 FIXTURE_SETUP(tcp)
 {
-	struct lpx_route *r;
 	char cmd[128];
 
 	snprintf(self->suffix, sizeof(self->suffix), "%x%x", getpid(),
@@ -311,27 +251,9 @@ FIXTURE_SETUP(tcp)
 	ASSERT_EQ(0, enter(self->px));
 	ASSERT_EQ(0, lpx_nl_open(&self->nl));
 
-	memset(&self->cfg, 0, sizeof(self->cfg));
-	self->cfg.opts.worker_threads = 0;
-	self->cfg.opts.idle_timeout_ms = 60000;
-	self->cfg.opts.connect_timeout_ms = 5000;
-	self->cfg.opts.shutdown_timeout_ms = 60000;
-	self->cfg.opts.log_level = LITEPX_LOG_DEBUG;
-	self->cfg.opts.ipv6_prefix = 64;
-	self->cfg.opts.rcvbuf = 256 * 1024;
-	self->cfg.opts.sndbuf = 256 * 1024;
-	self->cfg.routes = calloc(2, sizeof(*self->cfg.routes));
-	ASSERT_NE(NULL, self->cfg.routes);
-	self->cfg.nroutes = 1;
-	r = &self->cfg.routes[0];
-	r->id = 1;
-	r->protocols = LITEPX_PROTO_TCP;
-	r->port_from = LISTEN_PORT;
-	r->port_to = LISTEN_PORT;
-	r->dest_port = TARGET_PORT;
-	r->dest_host = strdup(variant->target);
-	set_dest(&r->dests[0], variant->family, variant->target);
-	r->ndests = 1;
+	ASSERT_EQ(0, one_route_config(&self->cfg, LITEPX_PROTO_TCP, LISTEN_PORT,
+				      variant->family, variant->target,
+				      TARGET_PORT, 256 * 1024));
 }
 
 FIXTURE_TEARDOWN(tcp)
@@ -349,71 +271,10 @@ FIXTURE_TEARDOWN(tcp)
 		TH_LOG("topology teardown failed");
 }
 
-static int load(struct _test_data_tcp *self)
-{
-	int err = lpx_nl_config_set(self->nl, &self->cfg);
-
-	if (err)
-		fprintf(stderr, "# load: %d %s\n", err,
-			lpx_nl_last_error(self->nl)->msg);
-	return err;
-}
-
 static int client(struct _test_data_tcp *self,
 		  const struct _fixture_variant_tcp *variant, uint16_t port)
 {
 	return connect_in(self->cli, variant->family, variant->proxy, port);
-}
-
-/*
- * Field n (0-based) of route id's line in /proc/litepx/routes, read in
- * the proxy's namespace. Counters start at field 10: active, conns,
- * bytes_to_target, bytes_to_client, refused_conn_limit, refused_ip_limit,
- * connect_failures, connect_timeouts, idle_timeouts, shutdown_timeouts,
- * resets.
- */
-enum {
-	F_ACTIVE = 10, F_CONNS, F_BYTES_UP, F_BYTES_DOWN, F_REFUSED_CONN,
-	F_REFUSED_IP, F_CONNECT_FAIL, F_CONNECT_TIMEOUT, F_IDLE_TIMEOUT,
-	F_SHUTDOWN_TIMEOUT, F_RESETS,
-};
-
-static long long route_field(int px, unsigned int id, int field)
-{
-	char line[1024], *tok, *save;
-	long long value = -1;
-	FILE *f;
-	int i;
-
-	if (enter(px))
-		return -1;
-	f = fopen("/proc/litepx/routes", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (strtoul(line, NULL, 10) != id)
-			continue;
-		tok = strtok_r(line, " \n", &save);
-		for (i = 0; tok && i < field; i++)
-			tok = strtok_r(NULL, " \n", &save);
-		if (tok)
-			value = strtoll(tok, NULL, 10);
-		break;
-	}
-	fclose(f);
-	return value;
-}
-
-/* Polls until route id's field equals want; returns the last value. */
-static long long wait_field(int px, unsigned int id, int field,
-			    long long want, int ms)
-{
-	long end = now_ms() + ms;
-	long long v;
-
-	while ((v = route_field(px, id, field)) != want && now_ms() < end)
-		usleep(20000);
-	return v;
 }
 
 static void run_pair(struct stream *a, struct stream *b,
@@ -437,7 +298,7 @@ TEST_F(tcp, bulk_both_ways_at_once)
 	pthread_t t[4];
 	int cfd, tfd;
 
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	cfd = client(self, variant, LISTEN_PORT);
 	ASSERT_GE(cfd, 0);
 	tfd = accept_timeout(self->lfd, 5000);
@@ -462,11 +323,11 @@ TEST_F(tcp, bulk_both_ways_at_once)
 	EXPECT_EQ(0, down_rx.bad_at);
 	close(cfd);
 	close(tfd);
-	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 5000));
-	EXPECT_EQ(1, route_field(self->px, 1, F_CONNS));
-	EXPECT_EQ(up_tx.len, route_field(self->px, 1, F_BYTES_UP));
-	EXPECT_EQ(down_tx.len, route_field(self->px, 1, F_BYTES_DOWN));
-	EXPECT_EQ(0, route_field(self->px, 1, F_RESETS));
+	EXPECT_EQ(0, wait_counter(self->px, 1, "active", 0, 5000));
+	EXPECT_EQ(1, route_counter(self->px, 1, "conns"));
+	EXPECT_EQ(up_tx.len, route_counter(self->px, 1, "bytes_to_target"));
+	EXPECT_EQ(down_tx.len, route_counter(self->px, 1, "bytes_to_client"));
+	EXPECT_EQ(0, route_counter(self->px, 1, "resets"));
 }
 
 TEST_F(tcp, many_small_exchanges_and_connections)
@@ -475,7 +336,7 @@ TEST_F(tcp, many_small_exchanges_and_connections)
 	char msg[256], got[256];
 	int cfd, tfd;
 
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	for (j = 0; j < 40; j++) {
 		cfd = client(self, variant, LISTEN_PORT);
 		ASSERT_GE(cfd, 0);
@@ -495,8 +356,8 @@ TEST_F(tcp, many_small_exchanges_and_connections)
 		EXPECT_EQ(0, wait_closed(tfd, 5000));
 		close(tfd);
 	}
-	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 5000));
-	EXPECT_EQ(40, route_field(self->px, 1, F_CONNS));
+	EXPECT_EQ(0, wait_counter(self->px, 1, "active", 0, 5000));
+	EXPECT_EQ(40, route_counter(self->px, 1, "conns"));
 }
 
 /* The client finishes first; the target answers after seeing EOF. */
@@ -510,7 +371,7 @@ TEST_F(tcp, half_close_client_first)
 	struct stream resp_rx = { .seed = 6 };
 	int cfd, tfd;
 
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	cfd = client(self, variant, LISTEN_PORT);
 	ASSERT_GE(cfd, 0);
 	tfd = accept_timeout(self->lfd, 5000);
@@ -529,8 +390,8 @@ TEST_F(tcp, half_close_client_first)
 	EXPECT_EQ(0, resp_rx.err);
 	close(cfd);
 	close(tfd);
-	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 5000));
-	EXPECT_EQ(0, route_field(self->px, 1, F_RESETS));
+	EXPECT_EQ(0, wait_counter(self->px, 1, "active", 0, 5000));
+	EXPECT_EQ(0, route_counter(self->px, 1, "resets"));
 }
 
 /* The target finishes first; the client keeps sending afterwards. */
@@ -544,7 +405,7 @@ TEST_F(tcp, half_close_target_first)
 	struct stream b_rx = { .seed = 8 };
 	int cfd, tfd;
 
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	cfd = client(self, variant, LISTEN_PORT);
 	ASSERT_GE(cfd, 0);
 	tfd = accept_timeout(self->lfd, 5000);
@@ -561,7 +422,7 @@ TEST_F(tcp, half_close_target_first)
 	EXPECT_EQ(0, b_rx.bad_at);
 	close(cfd);
 	close(tfd);
-	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 5000));
+	EXPECT_EQ(0, wait_counter(self->px, 1, "active", 0, 5000));
 }
 
 /*
@@ -581,7 +442,7 @@ TEST_F(tcp, slow_reader_gets_backpressure)
 
 	self->cfg.opts.rcvbuf = 64 * 1024;
 	self->cfg.opts.sndbuf = 64 * 1024;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	cfd = client(self, variant, LISTEN_PORT);
 	ASSERT_GE(cfd, 0);
 	tfd = accept_timeout(self->lfd, 5000);
@@ -631,10 +492,10 @@ TEST_F(tcp, slow_reader_gets_backpressure)
 TEST_F(tcp, target_refuses)
 {
 	self->cfg.routes[0].dest_port = TARGET_PORT + 1;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	EXPECT_EQ(0, refused(client(self, variant, LISTEN_PORT)));
-	EXPECT_EQ(1, wait_field(self->px, 1, F_CONNECT_FAIL, 1, 3000));
-	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 3000));
+	EXPECT_EQ(1, wait_counter(self->px, 1, "connect_failures", 1, 3000));
+	EXPECT_EQ(0, wait_counter(self->px, 1, "active", 0, 3000));
 }
 
 /* No route to the target at all: the dial fails at once. */
@@ -642,10 +503,10 @@ TEST_F(tcp, unreachable_target)
 {
 	set_dest(&self->cfg.routes[0].dests[0], variant->family,
 		 variant->family == AF_INET ? "203.0.113.9" : "2001:db8:99::9");
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	EXPECT_EQ(0, refused(client(self, variant, LISTEN_PORT)));
-	EXPECT_EQ(1, wait_field(self->px, 1, F_CONNECT_FAIL, 1, 3000));
-	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 3000));
+	EXPECT_EQ(1, wait_counter(self->px, 1, "connect_failures", 1, 3000));
+	EXPECT_EQ(0, wait_counter(self->px, 1, "active", 0, 3000));
 }
 
 TEST_F(tcp, silent_target_times_out)
@@ -656,7 +517,7 @@ TEST_F(tcp, silent_target_times_out)
 	set_dest(&self->cfg.routes[0].dests[0], variant->family,
 		 variant->silent);
 	self->cfg.routes[0].connect_timeout_ms = 400;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	start = now_ms();
 	cfd = client(self, variant, LISTEN_PORT);
 	ASSERT_GE(cfd, 0);
@@ -664,7 +525,7 @@ TEST_F(tcp, silent_target_times_out)
 	TH_LOG("reset after %ld ms", now_ms() - start);
 	EXPECT_GE(now_ms() - start, 350);
 	close(cfd);
-	EXPECT_EQ(1, wait_field(self->px, 1, F_CONNECT_TIMEOUT, 1, 3000));
+	EXPECT_EQ(1, wait_counter(self->px, 1, "connect_timeouts", 1, 3000));
 }
 
 TEST_F(tcp, fails_over_to_next_address)
@@ -677,13 +538,13 @@ TEST_F(tcp, fails_over_to_next_address)
 	r->ndests = 2;
 	/* Also the time the second address has to answer. */
 	r->connect_timeout_ms = 1000;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	cfd = client(self, variant, LISTEN_PORT);
 	ASSERT_GE(cfd, 0);
 	tfd = accept_timeout(self->lfd, 5000);
 	ASSERT_GE(tfd, 0);
 	EXPECT_EQ(0, echo_once(cfd, tfd));
-	EXPECT_EQ(1, route_field(self->px, 1, F_CONNECT_TIMEOUT));
+	EXPECT_EQ(1, route_counter(self->px, 1, "connect_timeouts"));
 	close(cfd);
 	close(tfd);
 }
@@ -695,7 +556,7 @@ TEST_F(tcp, idle_connection_is_closed)
 
 	/* Long enough that a stalled guest does not idle out the echo. */
 	self->cfg.routes[0].idle_timeout_ms = 1000;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	cfd = client(self, variant, LISTEN_PORT);
 	ASSERT_GE(cfd, 0);
 	tfd = accept_timeout(self->lfd, 5000);
@@ -705,7 +566,7 @@ TEST_F(tcp, idle_connection_is_closed)
 	EXPECT_EQ(-ECONNRESET, wait_closed(cfd, 5000));
 	EXPECT_GE(now_ms() - start, 950);
 	EXPECT_EQ(-ECONNRESET, wait_closed(tfd, 5000));
-	EXPECT_EQ(1, wait_field(self->px, 1, F_IDLE_TIMEOUT, 1, 3000));
+	EXPECT_EQ(1, wait_counter(self->px, 1, "idle_timeouts", 1, 3000));
 	close(cfd);
 	close(tfd);
 }
@@ -729,15 +590,15 @@ TEST_F(tcp, per_source_limit)
 	int cfds[3], tfds[3], again;
 
 	self->cfg.opts.tcp_conn_ip_limit = 3;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	ASSERT_EQ(0, open_many(self, variant, cfds, tfds, 3));
 	EXPECT_EQ(0, refused(client(self, variant, LISTEN_PORT)));
-	EXPECT_EQ(1, route_field(self->px, 1, F_REFUSED_IP));
-	EXPECT_EQ(3, route_field(self->px, 1, F_ACTIVE));
+	EXPECT_EQ(1, route_counter(self->px, 1, "refused_ip_limit"));
+	EXPECT_EQ(3, route_counter(self->px, 1, "active"));
 	/* One leaves: there is room for exactly one again. */
 	close(cfds[0]);
 	close(tfds[0]);
-	EXPECT_EQ(2, wait_field(self->px, 1, F_ACTIVE, 2, 5000));
+	EXPECT_EQ(2, wait_counter(self->px, 1, "active", 2, 5000));
 	again = client(self, variant, LISTEN_PORT);
 	ASSERT_GE(again, 0);
 	tfds[0] = accept_timeout(self->lfd, 5000);
@@ -756,10 +617,10 @@ TEST_F(tcp, total_limit)
 	int cfds[2], tfds[2];
 
 	self->cfg.opts.tcp_conn_limit = 2;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	ASSERT_EQ(0, open_many(self, variant, cfds, tfds, 2));
 	EXPECT_EQ(0, refused(client(self, variant, LISTEN_PORT)));
-	EXPECT_EQ(1, route_field(self->px, 1, F_REFUSED_CONN));
+	EXPECT_EQ(1, route_counter(self->px, 1, "refused_conn_limit"));
 	for (int i = 0; i < 2; i++) {
 		close(cfds[i]);
 		close(tfds[i]);
@@ -815,7 +676,7 @@ TEST_F(tcp, proxy_protocol_v1)
 	int cfd, tfd;
 
 	self->cfg.routes[0].proxy_protocol = LITEPX_PROXY_V1;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	cfd = client(self, variant, LISTEN_PORT);
 	ASSERT_GE(cfd, 0);
 	tfd = accept_timeout(self->lfd, 5000);
@@ -844,7 +705,7 @@ TEST_F(tcp, proxy_protocol_v2)
 	int cfd, tfd;
 
 	self->cfg.routes[0].proxy_protocol = LITEPX_PROXY_V2;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	cfd = client(self, variant, LISTEN_PORT);
 	ASSERT_GE(cfd, 0);
 	tfd = accept_timeout(self->lfd, 5000);
@@ -908,7 +769,7 @@ TEST_F(tcp, urgent_data_is_relayed_in_line)
 	char buf[64];
 	int cfd, tfd;
 
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	cfd = client(self, variant, LISTEN_PORT);
 	ASSERT_GE(cfd, 0);
 	tfd = accept_timeout(self->lfd, 5000);
@@ -921,10 +782,10 @@ TEST_F(tcp, urgent_data_is_relayed_in_line)
 	EXPECT_EQ(0, memcmp(buf, "ggg?jjj", 7));
 	close(cfd);
 	close(tfd);
-	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 5000));
-	EXPECT_EQ(0, route_field(self->px, 1, F_RESETS));
-	EXPECT_EQ(14, route_field(self->px, 1, F_BYTES_UP) +
-		      route_field(self->px, 1, F_BYTES_DOWN));
+	EXPECT_EQ(0, wait_counter(self->px, 1, "active", 0, 5000));
+	EXPECT_EQ(0, route_counter(self->px, 1, "resets"));
+	EXPECT_EQ(14, route_counter(self->px, 1, "bytes_to_target") +
+		      route_counter(self->px, 1, "bytes_to_client"));
 }
 
 /* Sockets of the proxy's namespace other than its listeners. */
@@ -979,7 +840,7 @@ TEST_F(tcp, finished_connection_to_vanished_client_is_reset)
 	self->cfg.opts.shutdown_timeout_ms = 2000;
 	self->cfg.opts.sndbuf = 1024 * 1024;
 	self->cfg.opts.rcvbuf = 1024 * 1024;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	ASSERT_EQ(0, enter(self->cli));
 	cfd = socket(variant->family, SOCK_STREAM, 0);
 	ASSERT_GE(cfd, 0);
@@ -1001,8 +862,8 @@ TEST_F(tcp, finished_connection_to_vanished_client_is_reset)
 	ASSERT_EQ(0, system(cmd));
 	/* shutdown_timeout after the last byte the client acknowledged. */
 	EXPECT_EQ(0, wait_proxy_sockets(self, 0, 15000));
-	EXPECT_EQ(1, wait_field(self->px, 1, F_SHUTDOWN_TIMEOUT, 1, 5000));
-	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 5000));
+	EXPECT_EQ(1, wait_counter(self->px, 1, "shutdown_timeouts", 1, 5000));
+	EXPECT_EQ(0, wait_counter(self->px, 1, "active", 0, 5000));
 	close(cfd);
 }
 
@@ -1017,7 +878,7 @@ TEST_F(tcp, download_after_half_close_outlives_shutdown_timeout)
 	int cfd, tfd, i;
 
 	self->cfg.opts.shutdown_timeout_ms = 1500;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	cfd = client(self, variant, LISTEN_PORT);
 	ASSERT_GE(cfd, 0);
 	tfd = accept_timeout(self->lfd, 5000);
@@ -1036,9 +897,9 @@ TEST_F(tcp, download_after_half_close_outlives_shutdown_timeout)
 	for (i = 0; i < 40; i++)
 		EXPECT_EQ('a' + i % 26, got[i * sizeof(chunk)]);
 	close(cfd);
-	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 5000));
-	EXPECT_EQ(0, route_field(self->px, 1, F_SHUTDOWN_TIMEOUT));
-	EXPECT_EQ(0, route_field(self->px, 1, F_RESETS));
+	EXPECT_EQ(0, wait_counter(self->px, 1, "active", 0, 5000));
+	EXPECT_EQ(0, route_counter(self->px, 1, "shutdown_timeouts"));
+	EXPECT_EQ(0, route_counter(self->px, 1, "resets"));
 }
 
 /* After a half-close, a quiet connection still meets shutdown_timeout. */
@@ -1048,7 +909,7 @@ TEST_F(tcp, quiet_half_closed_connection_meets_shutdown_timeout)
 	int cfd, tfd;
 
 	self->cfg.opts.shutdown_timeout_ms = 1500;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	cfd = client(self, variant, LISTEN_PORT);
 	ASSERT_GE(cfd, 0);
 	tfd = accept_timeout(self->lfd, 5000);
@@ -1058,7 +919,7 @@ TEST_F(tcp, quiet_half_closed_connection_meets_shutdown_timeout)
 	start = now_ms();
 	EXPECT_EQ(-ECONNRESET, wait_closed(cfd, 10000));
 	EXPECT_GE(now_ms() - start, 1400);
-	EXPECT_EQ(1, wait_field(self->px, 1, F_SHUTDOWN_TIMEOUT, 1, 5000));
+	EXPECT_EQ(1, wait_counter(self->px, 1, "shutdown_timeouts", 1, 5000));
 	close(cfd);
 	close(tfd);
 }
@@ -1086,7 +947,7 @@ TEST_F(tcp, proxy_protocol_v1_longest_addresses)
 		 self->suffix, cli_addr, self->suffix, px_addr);
 	ASSERT_EQ(0, system(cmd));
 	self->cfg.routes[0].proxy_protocol = LITEPX_PROXY_V1;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	ASSERT_EQ(0, enter(self->cli));
 	cfd = socket(AF_INET6, SOCK_STREAM, 0);
 	ASSERT_GE(cfd, 0);
@@ -1118,7 +979,7 @@ TEST_F(tcp, reload_keeps_unchanged_route)
 	pthread_t ta, tb;
 	int cfd, tfd, i;
 
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	cfd = client(self, variant, LISTEN_PORT);
 	ASSERT_GE(cfd, 0);
 	tfd = accept_timeout(self->lfd, 5000);
@@ -1137,7 +998,7 @@ TEST_F(tcp, reload_keeps_unchanged_route)
 	for (i = 0; i < 5; i++) {
 		usleep(100000);
 		self->cfg.routes[1].idle_timeout_ms = 1000 + i;
-		ASSERT_EQ(0, load(self));
+		ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	}
 	pthread_join(ta, NULL);
 	pthread_join(tb, NULL);
@@ -1147,8 +1008,8 @@ TEST_F(tcp, reload_keeps_unchanged_route)
 	close(cfd);
 	close(tfd);
 	/* The kept route's counters carried over the reloads. */
-	EXPECT_EQ(1, route_field(self->px, 1, F_CONNS));
-	EXPECT_EQ(0, route_field(self->px, 1, F_RESETS));
+	EXPECT_EQ(1, route_counter(self->px, 1, "conns"));
+	EXPECT_EQ(0, route_counter(self->px, 1, "resets"));
 }
 
 TEST_F(tcp, removed_route_stops_accepting_and_drains)
@@ -1157,7 +1018,7 @@ TEST_F(tcp, removed_route_stops_accepting_and_drains)
 
 	/* Long enough for the echo below even when the guest stalls. */
 	self->cfg.opts.shutdown_timeout_ms = 1500;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	cfd = client(self, variant, LISTEN_PORT);
 	ASSERT_GE(cfd, 0);
 	tfd = accept_timeout(self->lfd, 5000);
@@ -1167,11 +1028,11 @@ TEST_F(tcp, removed_route_stops_accepting_and_drains)
 	 * A reload that keeps the route first: the connection still holds
 	 * the first config's route object when the route goes away.
 	 */
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	ASSERT_EQ(0, echo_once(cfd, tfd));
 	self->cfg.routes[0].port_from = self->cfg.routes[0].port_to =
 		LISTEN_PORT + 2;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	late = client(self, variant, LISTEN_PORT);
 	EXPECT_LT(late, 0);
 	/* Still relaying until the drain deadline, then reset. */
@@ -1195,23 +1056,6 @@ static long meminfo_kb(const char *key)
 	return kb;
 }
 
-static long stats_value(int px, const char *key)
-{
-	char line[128];
-	long value = -1;
-	FILE *f;
-
-	if (enter(px))
-		return -1;
-	f = fopen("/proc/litepx/stats", "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ' ')
-			value = strtol(line + strlen(key), NULL, 10);
-	if (f)
-		fclose(f);
-	return value;
-}
-
 /*
  * A 1000-port range on every address opens 2000 listening sockets: time
  * the load and report what they cost (figures for docs/tcp.md).
@@ -1226,7 +1070,7 @@ TEST_F(tcp, thousand_port_range)
 	r->port_to = 20999;
 	before = meminfo_kb("Slab:");
 	start = now_ms();
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	took = now_ms() - start;
 	after = meminfo_kb("Slab:");
 	TH_LOG("1000 ports, 2 families: loaded in %ld ms, slab +%ld KiB",
@@ -1268,7 +1112,7 @@ TEST_F(tcp, connections_are_listed)
 	int cfd, tfd;
 	FILE *f;
 
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	cfd = client(self, variant, LISTEN_PORT);
 	ASSERT_GE(cfd, 0);
 	tfd = accept_timeout(self->lfd, 5000);
@@ -1335,7 +1179,7 @@ TEST_F(tcp, large_table_dumps_every_connection_once)
 	char proto[8], client[80];
 
 	self->cfg.opts.tcp_conn_ip_limit = 0;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	ASSERT_EQ(0, open_many(self, variant, cfds, tfds, N));
 	memset(&nl_ports, 0, sizeof(nl_ports));
 	ASSERT_EQ(0, lpx_nl_conn_dump(self->nl, count_conn, &nl_ports));
@@ -1372,7 +1216,7 @@ TEST_F(tcp, large_table_dumps_every_connection_once)
 		close(cfds[i]);
 		close(tfds[i]);
 	}
-	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 20000));
+	EXPECT_EQ(0, wait_counter(self->px, 1, "active", 0, 20000));
 }
 
 /* Pages of memory TCP holds in buffers, host-wide (/proc/net/sockstat). */
@@ -1479,16 +1323,16 @@ TEST_F(tcp, slow_reader_pins_at_most_its_buffers)
 	int cfds[N], tfds[N];
 
 	self->cfg.opts.tcp_conn_ip_limit = 0;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	fixed_rate = bulk_rate(self, variant);
 	fixed_kb = pinned_per_conn(self, variant, cfds, tfds, N);
-	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 20000));
+	EXPECT_EQ(0, wait_counter(self->px, 1, "active", 0, 20000));
 	self->cfg.opts.rcvbuf = 0;
 	self->cfg.opts.sndbuf = 0;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	auto_rate = bulk_rate(self, variant);
 	auto_kb = pinned_per_conn(self, variant, cfds, tfds, N);
-	EXPECT_EQ(0, wait_field(self->px, 1, F_ACTIVE, 0, 20000));
+	EXPECT_EQ(0, wait_counter(self->px, 1, "active", 0, 20000));
 	TH_LOG("256 KiB buffers: %ld KiB pinned per connection, %ld kB/s; autotuned: %ld KiB, %ld kB/s",
 	       fixed_kb, fixed_rate, auto_kb, auto_rate);
 	ASSERT_GE(fixed_kb, 0);

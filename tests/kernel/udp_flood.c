@@ -40,6 +40,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib.h"
+
 #define MAX_PAYLOAD	(65535 - 20 - 8)
 #define ANSWER_MS	3000
 #define CLIENT_PERIOD_MS 100
@@ -61,49 +63,6 @@ static void catch_term(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void enter(const char *ns)
-{
-	char path[256];
-	int fd;
-
-	snprintf(path, sizeof(path), "/run/netns/%s", ns);
-	fd = open(path, O_RDONLY);
-	if (fd < 0 || setns(fd, CLONE_NEWNET)) {
-		perror(path);
-		exit(2);
-	}
-	close(fd);
-}
-
-static socklen_t fill(struct sockaddr_storage *ss, const char *addr, int port)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (!strchr(addr, ':')) {
-		struct sockaddr_in *sin = (void *)ss;
-
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		if (inet_pton(AF_INET, addr, &sin->sin_addr) != 1)
-			return 0;
-		return sizeof(*sin);
-	}
-	struct sockaddr_in6 *sin6 = (void *)ss;
-
-	sin6->sin6_family = AF_INET6;
-	sin6->sin6_port = htons(port);
-	if (inet_pton(AF_INET6, addr, &sin6->sin6_addr) != 1)
-		return 0;
-	return sizeof(*sin6);
-}
-
 static int echo(const char *addr, int port)
 {
 	static char buf[65536];
@@ -113,7 +72,7 @@ static int echo(const char *addr, int port)
 	socklen_t len;
 	ssize_t n;
 
-	len = fill(&ss, addr, port);
+	len = fill_addr(&ss, addr, port);
 	fd = socket(ss.ss_family, SOCK_DGRAM, 0);
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
 	if (!len || fd < 0 || bind(fd, (void *)&ss, len)) {
@@ -146,7 +105,7 @@ static int client(const char *proxy, int port)
 	ssize_t n;
 	long t;
 
-	len = fill(&ss, proxy, port);
+	len = fill_addr(&ss, proxy, port);
 	p.fd = socket(ss.ss_family, SOCK_DGRAM, 0);
 	p.events = POLLIN;
 	if (!len || p.fd < 0 || connect(p.fd, (void *)&ss, len)) {
@@ -273,8 +232,8 @@ static int sizes(const char *src, const char *proxy, int port,
 	int *fds;
 
 	fds = calloc(nsock, sizeof(*fds));
-	tolen = fill(&to, proxy, port);
-	fromlen = fill(&from, src, 0);
+	tolen = fill_addr(&to, proxy, port);
+	fromlen = fill_addr(&from, src, 0);
 	if (!fds || !tolen || !fromlen || !maxlen || maxlen > MAX_PAYLOAD)
 		return 2;
 	for (i = 0; i < nsock; i++) {
@@ -315,13 +274,12 @@ static int usage(const char *prog)
 
 int main(int argc, char **argv)
 {
-	struct rlimit lim = { 65536, 65536 };
 
 	if (argc < 3)
 		return usage(argv[0]);
-	setrlimit(RLIMIT_NOFILE, &lim);
+	raise_nofile();
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	enter(argv[2]);
+	enter_named(argv[2]);
 	if (!strcmp(argv[1], "echo") && argc == 5)
 		return echo(argv[3], atoi(argv[4]));
 	if (!strcmp(argv[1], "client") && argc == 5)

@@ -27,6 +27,8 @@
 #include "kselftest_harness.h"
 #include "../../userspace/config.h"
 #include "../../userspace/netlink.h"
+#include "lib.h"
+#include "udp_traffic.h"
 
 #define LISTEN_PORT	8000
 #define TARGET_PORT	9000
@@ -34,18 +36,7 @@
 #define RANGE_TARGET	9100
 #define RANGE_SPAN	10
 
-/* Room for the largest datagram, a PROXY header, and to see truncation. */
-#define BUF_LEN		(65536 + 4096)
-/* Datagrams at least this long start with their seed: the target can
- * check them and tell which client sent them.
- */
-#define TAGGED_MIN	16
-#define SEED_MAGIC	0x5eedULL
-#define NO_CLIENT	UINT32_MAX
-#define MAX_SOURCES	1024
 #define MAX_CLIENTS	256
-/* How long a client waits for any one reply: generous, for emulation. */
-#define REPLY_TIMEOUT_MS 10000
 
 /* Session expiry: the timeout, the module's GC period, and what the
  * emulated guest may add on top of both.
@@ -64,851 +55,6 @@
 #define RATE_DATAGRAM	1000
 /* The token bucket holds 100 ms worth of the rate. */
 #define BURST_DIVISOR	10
-
-/* Byte off of the stream seed: both ends can compute it independently. */
-static uint8_t pattern_byte(uint64_t seed, uint64_t off)
-{
-	uint64_t x = seed ^ ((off >> 3) * 0x9E3779B97F4A7C15ULL);
-
-	x ^= x >> 31;
-	x *= 0xBF58476D1CE4E5B9ULL;
-	x ^= x >> 27;
-	return x >> ((off & 7) * 8);
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static uint64_t make_seed(uint32_t client_id, uint32_t seq)
-{
-	return SEED_MAGIC << 48 | (uint64_t)(client_id & 0xffffff) << 24 |
-	       (seq & 0xffffff);
-}
-
-/* Byte off of a datagram of len bytes: tagged ones begin with the seed. */
-static uint8_t datagram_byte(uint64_t seed, size_t len, size_t off)
-{
-	if (len >= TAGGED_MIN && off < 8)
-		return seed >> (off * 8);
-	return pattern_byte(seed ^ len, off);
-}
-
-static void fill_datagram(uint8_t *buf, uint64_t seed, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		buf[i] = datagram_byte(seed, len, i);
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-/* The client a tagged datagram names, NO_CLIENT if it is not one of ours. */
-static uint32_t datagram_client(const uint8_t *buf, size_t len)
-{
-	uint64_t seed;
-	size_t i;
-
-	if (len < TAGGED_MIN)
-		return NO_CLIENT;
-	seed = get_le64(buf);
-	if (seed >> 48 != SEED_MAGIC)
-		return NO_CLIENT;
-	for (i = 8; i < len; i++)
-		if (buf[i] != datagram_byte(seed, len, i))
-			return NO_CLIENT;
-	return seed >> 24 & 0xffffff;
-}
-
-static int enter(int nsfd)
-{
-	return setns(nsfd, CLONE_NEWNET);
-}
-
-static socklen_t make_addr(struct sockaddr_storage *ss, int family,
-			   const char *text, uint16_t port)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (family == AF_INET) {
-		struct sockaddr_in *sin = (void *)ss;
-
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		inet_pton(AF_INET, text, &sin->sin_addr);
-		return sizeof(*sin);
-	}
-	struct sockaddr_in6 *sin6 = (void *)ss;
-
-	sin6->sin6_family = AF_INET6;
-	sin6->sin6_port = htons(port);
-	inet_pton(AF_INET6, text, &sin6->sin6_addr);
-	return sizeof(*sin6);
-}
-
-static uint16_t endpoint_port(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
-	return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-}
-
-/* Same family, address and port; nothing else (scope, flow) compared. */
-static bool same_endpoint(const struct sockaddr_storage *a,
-			  const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family ||
-	    endpoint_port(a) != endpoint_port(b))
-		return false;
-	if (a->ss_family == AF_INET)
-		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
-		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
-	return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-		       &((const struct sockaddr_in6 *)b)->sin6_addr, 16);
-}
-
-static bool is_endpoint(const struct sockaddr_storage *ss, int family,
-			const char *addr, uint16_t port)
-{
-	struct sockaddr_storage want;
-
-	make_addr(&want, family, addr, port);
-	return same_endpoint(ss, &want);
-}
-
-static const char *endpoint_str(const struct sockaddr_storage *ss,
-				char *buf, size_t len)
-{
-	char text[INET6_ADDRSTRLEN] = "?";
-
-	if (ss->ss_family == AF_INET) {
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr,
-			  text, sizeof(text));
-		snprintf(buf, len, "%s:%u", text, endpoint_port(ss));
-	} else {
-		inet_ntop(AF_INET6,
-			  &((const struct sockaddr_in6 *)ss)->sin6_addr, text,
-			  sizeof(text));
-		snprintf(buf, len, "[%s]:%u", text, endpoint_port(ss));
-	}
-	return buf;
-}
-
-static struct sockaddr_storage local_endpoint(int fd)
-{
-	struct sockaddr_storage ss = {};
-	socklen_t len = sizeof(ss);
-
-	getsockname(fd, (void *)&ss, &len);
-	return ss;
-}
-
-/*
- * A UDP socket in namespace nsfd bound to addr:port, with room for many
- * reassembled datagrams (SO_RCVBUFFORCE: the tests run as root).
- */
-static int udp_socket_in(int nsfd, int family, const char *addr,
-			 uint16_t port, int rcvbuf)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = make_addr(&ss, family, addr, port);
-	int fd;
-
-	if (enter(nsfd))
-		return -1;
-	fd = socket(family, SOCK_DGRAM, 0);
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
-	if (bind(fd, (void *)&ss, len)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* ---------------------------------------------------------------- target */
-
-/* Everything from one source the target saw: one litepx session. */
-struct target_source {
-	struct sockaddr_storage addr;
-	uint32_t client_id;		/* of its first tagged datagram */
-	uint64_t packets;
-	uint64_t bytes;			/* payload, after any header */
-	uint64_t mixed;			/* datagrams of other clients */
-	struct sockaddr_storage header_src;	/* first PROXY header's */
-	uint64_t header_changed;	/* later headers naming another src */
-};
-
-enum header_kind {
-	NO_HEADER,
-	PROXY_V2,		/* PROXY protocol v2, DGRAM */
-	SPP,			/* Cloudflare's Simple Proxy Protocol */
-};
-
-/*
- * A UDP server in the target's namespace, run by its own thread: it checks
- * and counts every datagram per source, and echoes the complement when
- * echo is set. With a header kind every datagram must carry such a header
- * whose destination is header_dst; the echo carries the same header in
- * front only with header_in_reply (as SPP servers answer).
- */
-struct target {
-	int fd;
-	int family;
-	pthread_t thread;
-	atomic_bool stop;
-	pthread_mutex_t lock;
-	/* set before traffic starts, or under lock */
-	bool echo;
-	enum header_kind header;
-	bool header_in_reply;
-	struct sockaddr_storage header_dst;
-	/* under lock */
-	uint64_t packets;
-	uint64_t bytes;
-	uint64_t bad_content;
-	uint64_t bad_header;
-	uint64_t truncated;
-	uint64_t send_errors;
-	long last_reply_ms;		/* just before the last echo */
-	struct target_source sources[MAX_SOURCES];
-	unsigned int nsources;
-	uint64_t too_many_sources;
-};
-
-/*
- * An independent reading of proxy-protocol.txt section 2.2 for datagrams:
- * signature, version 2 / command PROXY, AF_INET or AF_INET6 over DGRAM,
- * length, addresses and ports, then TLVs if any (skipped). Returns the
- * header's length, or -1 if it is not a valid header for family.
- */
-static int parse_proxy_v2(const uint8_t *buf, size_t len, int family,
-			  struct sockaddr_storage *src,
-			  struct sockaddr_storage *dst)
-{
-	/* "\r\n\r\n\0\r\nQUIT\n" */
-	static const uint8_t sig[12] = {
-		0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49,
-		0x54, 0x0a,
-	};
-	size_t alen = family == AF_INET ? 4 : 16;
-	size_t hlen;
-	const uint8_t *a;
-
-	if (len < 16 || memcmp(buf, sig, sizeof(sig)))
-		return -1;
-	if (buf[12] != 0x21)
-		return -1;
-	if (buf[13] != (family == AF_INET ? 0x12 : 0x22))
-		return -1;
-	hlen = buf[14] << 8 | buf[15];
-	if (hlen < 2 * alen + 4 || 16 + hlen > len)
-		return -1;
-	a = buf + 16;
-	memset(src, 0, sizeof(*src));
-	memset(dst, 0, sizeof(*dst));
-	if (family == AF_INET) {
-		struct sockaddr_in *s = (void *)src, *d = (void *)dst;
-
-		s->sin_family = d->sin_family = AF_INET;
-		memcpy(&s->sin_addr, a, 4);
-		memcpy(&d->sin_addr, a + 4, 4);
-		memcpy(&s->sin_port, a + 8, 2);
-		memcpy(&d->sin_port, a + 10, 2);
-	} else {
-		struct sockaddr_in6 *s = (void *)src, *d = (void *)dst;
-
-		s->sin6_family = d->sin6_family = AF_INET6;
-		memcpy(&s->sin6_addr, a, 16);
-		memcpy(&d->sin6_addr, a + 16, 16);
-		memcpy(&s->sin6_port, a + 32, 2);
-		memcpy(&d->sin6_port, a + 34, 2);
-	}
-	return 16 + hlen;
-}
-
-/*
- * An independent reading of Cloudflare's Simple Proxy Protocol header: 38
- * bytes, magic 0x56EC, client and proxy addresses as IPv6 (IPv4 mapped
- * into IPv6 for an IPv4 client), client and proxy ports, all in network
- * byte order. Returns 38, or -1 if it is not a valid header for family.
- */
-static int parse_spp(const uint8_t *buf, size_t len, int family,
-		     struct sockaddr_storage *src, struct sockaddr_storage *dst)
-{
-	static const uint8_t v4_mapped[12] = {
-		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
-	};
-	const uint8_t *addr[2] = { buf + 2, buf + 18 };
-	const uint8_t *port[2] = { buf + 34, buf + 36 };
-	struct sockaddr_storage *out[2] = { src, dst };
-	int i;
-
-	if (len < 38 || buf[0] != 0x56 || buf[1] != 0xec)
-		return -1;
-	for (i = 0; i < 2; i++) {
-		memset(out[i], 0, sizeof(*out[i]));
-		if (family == AF_INET) {
-			struct sockaddr_in *sin = (void *)out[i];
-
-			if (memcmp(addr[i], v4_mapped, sizeof(v4_mapped)))
-				return -1;
-			sin->sin_family = AF_INET;
-			memcpy(&sin->sin_addr, addr[i] + 12, 4);
-			memcpy(&sin->sin_port, port[i], 2);
-		} else {
-			struct sockaddr_in6 *sin6 = (void *)out[i];
-
-			sin6->sin6_family = AF_INET6;
-			memcpy(&sin6->sin6_addr, addr[i], 16);
-			memcpy(&sin6->sin6_port, port[i], 2);
-		}
-	}
-	return 38;
-}
-
-static struct target_source *target_source(struct target *t,
-					   const struct sockaddr_storage *from)
-{
-	struct target_source *s;
-	unsigned int i;
-
-	for (i = 0; i < t->nsources; i++)
-		if (same_endpoint(&t->sources[i].addr, from))
-			return &t->sources[i];
-	if (t->nsources == MAX_SOURCES) {
-		t->too_many_sources++;
-		return NULL;
-	}
-	s = &t->sources[t->nsources++];
-	memset(s, 0, sizeof(*s));
-	s->addr = *from;
-	s->client_id = NO_CLIENT;
-	return s;
-}
-
-static void target_datagram(struct target *t, uint8_t *buf, size_t n,
-			    const struct sockaddr_storage *from,
-			    socklen_t fromlen)
-{
-	struct sockaddr_storage hsrc, hdst;
-	struct target_source *s;
-	uint8_t *payload = buf;
-	size_t len = n, i;
-	int hlen = 0;
-	uint32_t id;
-	bool echo, with_header;
-	long stamp;
-
-	pthread_mutex_lock(&t->lock);
-	t->packets++;
-	if (n > BUF_LEN) {
-		t->truncated++;
-		pthread_mutex_unlock(&t->lock);
-		return;
-	}
-	if (t->header != NO_HEADER) {
-		hlen = t->header == PROXY_V2 ?
-		       parse_proxy_v2(buf, n, t->family, &hsrc, &hdst) :
-		       parse_spp(buf, n, t->family, &hsrc, &hdst);
-		if (hlen < 0 || !same_endpoint(&hdst, &t->header_dst)) {
-			t->bad_header++;
-			pthread_mutex_unlock(&t->lock);
-			return;
-		}
-		payload += hlen;
-		len -= hlen;
-	}
-	t->bytes += len;
-	id = datagram_client(payload, len);
-	if (len >= TAGGED_MIN && id == NO_CLIENT)
-		t->bad_content++;
-	s = target_source(t, from);
-	if (s) {
-		s->packets++;
-		s->bytes += len;
-		if (id != NO_CLIENT && s->client_id == NO_CLIENT)
-			s->client_id = id;
-		else if (id != NO_CLIENT && s->client_id != id)
-			s->mixed++;
-		if (t->header != NO_HEADER && s->packets == 1)
-			s->header_src = hsrc;
-		else if (t->header != NO_HEADER &&
-			 !same_endpoint(&s->header_src, &hsrc))
-			s->header_changed++;
-	}
-	echo = t->echo;
-	with_header = t->header_in_reply;
-	pthread_mutex_unlock(&t->lock);
-	if (!echo)
-		return;
-	for (i = 0; i < len; i++)
-		payload[i] = ~payload[i];
-	if (with_header) {
-		payload = buf;
-		len += hlen;
-	}
-	/*
-	 * Stamped and recorded before sending: litepx sees the reply no
-	 * earlier, and a client that has its reply finds the stamp set.
-	 */
-	stamp = now_ms();
-	pthread_mutex_lock(&t->lock);
-	t->last_reply_ms = stamp;
-	pthread_mutex_unlock(&t->lock);
-	if (sendto(t->fd, payload, len, 0, (const void *)from, fromlen) !=
-	    (ssize_t)len) {
-		pthread_mutex_lock(&t->lock);
-		t->send_errors++;
-		pthread_mutex_unlock(&t->lock);
-	}
-}
-
-static void *target_loop(void *arg)
-{
-	static __thread uint8_t buf[BUF_LEN];
-	struct target *t = arg;
-	struct pollfd p = { .fd = t->fd, .events = POLLIN };
-	struct sockaddr_storage from;
-	socklen_t fromlen;
-	ssize_t n;
-
-	while (!atomic_load(&t->stop)) {
-		if (poll(&p, 1, 50) != 1)
-			continue;
-		fromlen = sizeof(from);
-		n = recvfrom(t->fd, buf, sizeof(buf), MSG_TRUNC | MSG_DONTWAIT,
-			     (void *)&from, &fromlen);
-		if (n >= 0)
-			target_datagram(t, buf, n, &from, fromlen);
-	}
-	return NULL;
-}
-
-static struct target *target_start(int nsfd, int family, const char *addr,
-				   uint16_t port)
-{
-	struct target *t = calloc(1, sizeof(*t));
-
-	if (!t)
-		return NULL;
-	t->family = family;
-	t->echo = true;
-	pthread_mutex_init(&t->lock, NULL);
-	t->fd = udp_socket_in(nsfd, family, addr, port, 64 << 20);
-	if (t->fd < 0 || pthread_create(&t->thread, NULL, target_loop, t)) {
-		if (t->fd >= 0)
-			close(t->fd);
-		free(t);
-		return NULL;
-	}
-	return t;
-}
-
-static void target_stop(struct target *t)
-{
-	if (!t)
-		return;
-	atomic_store(&t->stop, true);
-	pthread_join(t->thread, NULL);
-	close(t->fd);
-	pthread_mutex_destroy(&t->lock);
-	free(t);
-}
-
-static uint64_t target_packets(struct target *t)
-{
-	uint64_t v;
-
-	pthread_mutex_lock(&t->lock);
-	v = t->packets;
-	pthread_mutex_unlock(&t->lock);
-	return v;
-}
-
-/* Datagrams the target got from client id, over all its sessions. */
-static uint64_t target_from_client(struct target *t, uint32_t id,
-				   uint64_t *bytes)
-{
-	uint64_t packets = 0, b = 0;
-	unsigned int i;
-
-	pthread_mutex_lock(&t->lock);
-	for (i = 0; i < t->nsources; i++) {
-		if (t->sources[i].client_id != id)
-			continue;
-		packets += t->sources[i].packets;
-		b += t->sources[i].bytes;
-	}
-	pthread_mutex_unlock(&t->lock);
-	if (bytes)
-		*bytes = b;
-	return packets;
-}
-
-/* The sessions (sources) through which client id reached the target. */
-static unsigned int target_sessions_of(struct target *t, uint32_t id)
-{
-	unsigned int i, n = 0;
-
-	pthread_mutex_lock(&t->lock);
-	for (i = 0; i < t->nsources; i++)
-		n += t->sources[i].client_id == id;
-	pthread_mutex_unlock(&t->lock);
-	return n;
-}
-
-static unsigned int target_nsources(struct target *t)
-{
-	unsigned int n;
-
-	pthread_mutex_lock(&t->lock);
-	n = t->nsources;
-	pthread_mutex_unlock(&t->lock);
-	return n;
-}
-
-/* Every count that must stay zero whatever the test, with its name. */
-static int target_errors(struct target *t)
-{
-	uint64_t mixed = 0;
-	unsigned int i;
-	int errors = 0;
-
-	pthread_mutex_lock(&t->lock);
-	for (i = 0; i < t->nsources; i++)
-		mixed += t->sources[i].mixed;
-#define TARGET_ERROR(name, value) do { \
-	if (value) { \
-		fprintf(stderr, "# target: %s: %llu\n", name, \
-			(unsigned long long)(value)); \
-		errors++; \
-	} \
-} while (0)
-	TARGET_ERROR("datagrams with bad content", t->bad_content);
-	TARGET_ERROR("datagrams with a bad PROXY header", t->bad_header);
-	TARGET_ERROR("datagrams truncated", t->truncated);
-	TARGET_ERROR("echoes that failed", t->send_errors);
-	TARGET_ERROR("datagrams of other clients in a session", mixed);
-	TARGET_ERROR("sources beyond the table", t->too_many_sources);
-#undef TARGET_ERROR
-	pthread_mutex_unlock(&t->lock);
-	return errors;
-}
-
-/* ---------------------------------------------------------------- clients */
-
-struct client {
-	int fd;
-	uint32_t id;
-	unsigned int sent;		/* datagrams sent so far */
-	unsigned int rounds;		/* to send, one per reply */
-	bool waiting;
-	uint64_t seed;			/* of the one awaiting a reply */
-	size_t len;
-	long deadline;
-	unsigned int replies;
-	uint64_t bytes;			/* payload sent, and echoed */
-};
-
-static int client_send(struct client *c, size_t len)
-{
-	static uint8_t buf[BUF_LEN];
-
-	c->seed = make_seed(c->id, c->sent);
-	c->len = len;
-	fill_datagram(buf, c->seed, len);
-	if (send(c->fd, buf, len, 0) != (ssize_t)len) {
-		fprintf(stderr, "# client %u: send of %zu bytes: %s\n", c->id,
-			len, strerror(errno));
-		return -1;
-	}
-	c->sent++;
-	c->bytes += len;
-	c->deadline = now_ms() + REPLY_TIMEOUT_MS;
-	c->waiting = true;
-	return 0;
-}
-
-/* Reads one reply and checks it is the complement of the last datagram. */
-static int client_receive(struct client *c)
-{
-	static uint8_t buf[BUF_LEN];
-	ssize_t n;
-	size_t i;
-
-	n = recv(c->fd, buf, sizeof(buf), MSG_TRUNC | MSG_DONTWAIT);
-	if (n < 0 && errno == EAGAIN)
-		return 1;
-	c->waiting = false;
-	if (n < 0) {
-		fprintf(stderr, "# client %u: recv: %s\n", c->id,
-			strerror(errno));
-		return -1;
-	}
-	if ((size_t)n != c->len) {
-		fprintf(stderr, "# client %u: datagram %u: sent %zu bytes, reply has %zd\n",
-			c->id, c->sent - 1, c->len, n);
-		return -1;
-	}
-	for (i = 0; i < c->len; i++) {
-		if (buf[i] != (uint8_t)~datagram_byte(c->seed, c->len, i)) {
-			fprintf(stderr, "# client %u: datagram %u (%zu bytes): reply differs at byte %zu\n",
-				c->id, c->sent - 1, c->len, i);
-			return -1;
-		}
-	}
-	c->replies++;
-	return 0;
-}
-
-/*
- * Every client sends its rounds datagrams one at a time, each after the
- * reply to the previous one, all clients at once. Client c's k-th datagram
- * has sizes[(c->id + k) % nsizes] bytes, so all sizes are in flight
- * together. Returns the number of datagrams that failed.
- */
-static int exchange(struct client *c, unsigned int n, const size_t *sizes,
-		    unsigned int nsizes, unsigned int rounds)
-{
-	struct pollfd *p = calloc(n, sizeof(*p));
-	unsigned int i, busy;
-	int failures = 0, err;
-	size_t size;
-	long now;
-
-	if (!p)
-		return -1;
-	for (i = 0; i < n; i++) {
-		c[i].rounds = c[i].sent + rounds;
-		c[i].waiting = false;
-	}
-	for (;;) {
-		busy = 0;
-		for (i = 0; i < n; i++) {
-			size = sizes[(c[i].id + c[i].sent) % nsizes];
-			if (!c[i].waiting && c[i].sent < c[i].rounds &&
-			    client_send(&c[i], size)) {
-				failures++;
-				c[i].rounds = c[i].sent;
-			}
-			p[i].fd = c[i].waiting ? c[i].fd : -1;
-			p[i].events = POLLIN;
-			busy += c[i].waiting;
-		}
-		if (!busy)
-			break;
-		poll(p, n, 100);
-		now = now_ms();
-		for (i = 0; i < n; i++) {
-			if (!c[i].waiting)
-				continue;
-			err = p[i].revents ? client_receive(&c[i]) : 1;
-			if (!err)
-				continue;
-			if (err > 0 && now <= c[i].deadline)
-				continue;
-			if (err > 0)
-				fprintf(stderr, "# client %u: no reply to datagram %u (%zu bytes) in %d ms\n",
-					c[i].id, c[i].sent - 1, c[i].len,
-					REPLY_TIMEOUT_MS);
-			/* This client is done: it failed. */
-			c[i].waiting = false;
-			c[i].rounds = c[i].sent;
-			failures++;
-		}
-	}
-	free(p);
-	return failures;
-}
-
-/* ---------------------------------------------------------------- /proc */
-
-/*
- * Route id's value in the column named name of /proc/litepx/routes, read
- * in the proxy's namespace; -1 when there is no such route or column.
- */
-static long long route_counter(int px, unsigned int id, const char *name)
-{
-	char *line = NULL, *tok, *save;
-	long long value = -1;
-	size_t cap = 0;
-	int col = -1, i;
-	FILE *f;
-
-	if (enter(px))
-		return -1;
-	f = fopen("/proc/litepx/routes", "r");
-	if (!f)
-		return -1;
-	if (getline(&line, &cap, f) > 0) {
-		tok = strtok_r(line, " \n", &save);
-		for (i = 0; tok; i++, tok = strtok_r(NULL, " \n", &save))
-			if (!strcmp(tok, name))
-				col = i;
-	}
-	if (col < 0)
-		fprintf(stderr, "# /proc/litepx/routes has no column %s\n",
-			name);
-	while (col >= 0 && getline(&line, &cap, f) > 0) {
-		if (strtoul(line, NULL, 10) != id)
-			continue;
-		tok = strtok_r(line, " \n", &save);
-		for (i = 0; tok && i < col; i++)
-			tok = strtok_r(NULL, " \n", &save);
-		if (tok)
-			value = strtoll(tok, NULL, 10);
-		break;
-	}
-	free(line);
-	fclose(f);
-	return value;
-}
-
-/* Polls until the counter equals want; returns the last value read. */
-static long long wait_counter(int px, unsigned int id, const char *name,
-			      long long want, int ms)
-{
-	long end = now_ms() + ms;
-	long long v;
-
-	while ((v = route_counter(px, id, name)) != want && now_ms() < end)
-		usleep(20000);
-	return v;
-}
-
-/* Polls until the counter is at least want; returns the last value read. */
-static long long wait_counter_at_least(int px, unsigned int id,
-				       const char *name, long long want,
-				       int ms)
-{
-	long end = now_ms() + ms;
-	long long v;
-
-	while ((v = route_counter(px, id, name)) < want && now_ms() < end)
-		usleep(20000);
-	return v;
-}
-
-static long long stats_value(int px, const char *key)
-{
-	size_t len = strlen(key);
-	long long value = -1;
-	char line[256];
-	FILE *f;
-
-	if (enter(px))
-		return -1;
-	f = fopen("/proc/litepx/stats", "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, len) && line[len] == ' ')
-			value = strtoll(line + len, NULL, 10);
-	if (f)
-		fclose(f);
-	return value;
-}
-
-struct session {
-	unsigned int route;
-	char proto[8];
-	struct sockaddr_storage client, local, target;
-	char state[16];
-	unsigned long long age_ms, idle_ms;
-	unsigned long long bytes_to_target, bytes_to_client;
-	unsigned long long packets_to_target, packets_to_client;
-};
-
-/* "a.b.c.d:port" or "[v6]:port" */
-static int parse_endpoint(const char *text, struct sockaddr_storage *ss)
-{
-	char addr[INET6_ADDRSTRLEN + 2];
-	const char *colon = strrchr(text, ':');
-	struct in6_addr in6;
-	size_t len;
-
-	if (!colon || colon - text >= (long)sizeof(addr))
-		return -1;
-	len = colon - text;
-	memcpy(addr, text, len);
-	addr[len] = '\0';
-	if (addr[0] == '[') {
-		if (len < 2 || addr[len - 1] != ']')
-			return -1;
-		addr[len - 1] = '\0';
-		make_addr(ss, AF_INET6, addr + 1, atoi(colon + 1));
-		return inet_pton(AF_INET6, addr + 1, &in6) == 1 ? 0 : -1;
-	}
-	make_addr(ss, AF_INET, addr, atoi(colon + 1));
-	return inet_pton(AF_INET, addr, &in6) == 1 ? 0 : -1;
-}
-
-/*
- * Reads /proc/litepx/sessions in the proxy's namespace into out (at most
- * max lines); returns the number of sessions, or -1 if the file is
- * missing or a line does not parse.
- */
-static int read_sessions(int px, struct session *out, int max)
-{
-	char *line = NULL, client[80], local[80], target[80];
-	struct session s;
-	size_t cap = 0;
-	int n = 0;
-	FILE *f;
-
-	if (enter(px))
-		return -1;
-	f = fopen("/proc/litepx/sessions", "r");
-	if (!f)
-		return -1;
-	if (getline(&line, &cap, f) <= 0)
-		n = -1;
-	while (n >= 0 && getline(&line, &cap, f) > 0) {
-		memset(&s, 0, sizeof(s));
-		if (sscanf(line, "%u %7s %79s %79s %79s %15s %llu %llu %llu %llu %llu %llu",
-			   &s.route, s.proto, client, local, target, s.state,
-			   &s.age_ms, &s.idle_ms, &s.bytes_to_target,
-			   &s.bytes_to_client, &s.packets_to_target,
-			   &s.packets_to_client) != 12 ||
-		    parse_endpoint(client, &s.client) ||
-		    parse_endpoint(local, &s.local) ||
-		    parse_endpoint(target, &s.target)) {
-			fprintf(stderr, "# /proc/litepx/sessions: bad line %s",
-				line);
-			n = -1;
-			break;
-		}
-		if (n < max)
-			out[n] = s;
-		n++;
-	}
-	free(line);
-	fclose(f);
-	return n;
-}
-
-/* Polls until the proxy lists want sessions; returns the last count. */
-static int wait_sessions(int px, int want, int ms)
-{
-	long end = now_ms() + ms;
-	int n;
-
-	while ((n = read_sessions(px, NULL, 0)) != want && now_ms() < end)
-		usleep(20000);
-	return n;
-}
 
 /* ---------------------------------------------------------------- fixture */
 
@@ -964,22 +110,6 @@ FIXTURE_VARIANT_ADD(udp, ipv6)
 	.max_payload = 65535 - 8,
 	.proxy_v2_len = 16 + 36,
 };
-
-static int open_ns(const char *kind, const char *suffix)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/run/netns/%s-%s", kind, suffix);
-	return open(path, O_RDONLY);
-}
-
-static void set_dest(struct lpx_addr *a, int family, const char *text)
-{
-	memset(a, 0, sizeof(*a));
-	a->family = family;
-	inet_pton(family, text, family == AF_INET ? (void *)&a->v4 :
-						    (void *)&a->v6);
-}
 
 static int write_file(const char *path, const char *value)
 {
@@ -1071,8 +201,6 @@ static void topo(const char *how, const char *suffix)
 static int setup_hosts(struct _test_data_udp *self,
 		       const struct _fixture_variant_udp *variant)
 {
-	struct lpx_route *r;
-
 	self->cli = open_ns("cli", self->suffix);
 	self->px = open_ns("px", self->suffix);
 	self->tgt = open_ns("tgt", self->suffix);
@@ -1088,30 +216,9 @@ static int setup_hosts(struct _test_data_udp *self,
 	if (enter(self->px) || lpx_nl_open(&self->nl))
 		return -1;
 
-	/* No limits unless a test sets one. */
-	memset(&self->cfg, 0, sizeof(self->cfg));
-	self->cfg.opts.worker_threads = 0;
-	self->cfg.opts.idle_timeout_ms = 60000;
-	self->cfg.opts.connect_timeout_ms = 5000;
-	self->cfg.opts.shutdown_timeout_ms = 60000;
-	self->cfg.opts.log_level = LITEPX_LOG_DEBUG;
-	self->cfg.opts.ipv6_prefix = 64;
-	self->cfg.opts.rcvbuf = 1 << 20;
-	self->cfg.opts.sndbuf = 1 << 20;
-	self->cfg.routes = calloc(2, sizeof(*self->cfg.routes));
-	if (!self->cfg.routes)
-		return -1;
-	self->cfg.nroutes = 1;
-	r = &self->cfg.routes[0];
-	r->id = 1;
-	r->protocols = LITEPX_PROTO_UDP;
-	r->port_from = LISTEN_PORT;
-	r->port_to = LISTEN_PORT;
-	r->dest_port = TARGET_PORT;
-	r->dest_host = strdup(variant->target);
-	set_dest(&r->dests[0], variant->family, variant->target);
-	r->ndests = 1;
-	return 0;
+	return one_route_config(&self->cfg, LITEPX_PROTO_UDP, LISTEN_PORT,
+				variant->family, variant->target, TARGET_PORT,
+				1 << 20);
 }
 
 FIXTURE_SETUP(udp)
@@ -1155,16 +262,6 @@ FIXTURE_TEARDOWN(udp)
 	close(self->px);
 	close(self->tgt);
 	topo("down", self->suffix);
-}
-
-static int load(struct _test_data_udp *self)
-{
-	int err = lpx_nl_config_set(self->nl, &self->cfg);
-
-	if (err)
-		fprintf(stderr, "# load: %d %s\n", err,
-			lpx_nl_last_error(self->nl)->msg);
-	return err;
 }
 
 /*
@@ -1295,7 +392,7 @@ TEST_F_TIMEOUT(udp, every_size_many_clients_both_ways, 600)
 	uint64_t bytes = 0;
 	unsigned int i;
 
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	ASSERT_EQ(0, add_clients(self, variant, nclients));
 	EXPECT_EQ(0, exchange(self->clients, nclients, sizes, nsizes, nsizes));
 	for (i = 0; i < nclients; i++) {
@@ -1324,7 +421,7 @@ TEST_F(udp, empty_datagram)
 {
 	const size_t sizes[] = { 0, 1, 0 };
 
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	ASSERT_EQ(0, add_clients(self, variant, 1));
 	EXPECT_EQ(0, exchange(self->clients, 1, sizes, 3, 3));
 	EXPECT_EQ(3, target_packets(self->target));
@@ -1343,7 +440,7 @@ TEST_F_TIMEOUT(udp, many_source_ports_from_one_address, 300)
 	unsigned int i, j;
 	int n;
 
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	for (i = 0; i < nclients; i++)
 		ASSERT_NE(NULL, add_client(self, variant, variant->client,
 					   variant->proxy, LISTEN_PORT));
@@ -1400,7 +497,7 @@ TEST_F(udp, replies_come_from_the_listener_address)
 	ssize_t n;
 	int fd;
 
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	for (i = 0; i < 2; i++) {
 		fd = udp_socket_in(self->cli, variant->family, variant->client,
 				   0, 1 << 20);
@@ -1454,7 +551,7 @@ TEST_F(udp, sessions_are_listed)
 	struct client *c;
 	char a[80], b[80];
 
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	EXPECT_EQ(2, stats_value(self->px, "udp_listeners"));
 	EXPECT_EQ(0, stats_value(self->px, "tcp_listeners"));
 	EXPECT_EQ(0, read_sessions(self->px, s, 2));
@@ -1600,7 +697,7 @@ TEST_F_TIMEOUT(udp, session_limit, 60)
 
 	self->cfg.opts.udp_session_limit = 3;
 	self->cfg.routes[0].idle_timeout_ms = IDLE_TIMEOUT_MS;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	ASSERT_EQ(0, add_clients(self, variant, 4));
 	late = &self->clients[3];
 	ASSERT_EQ(0, exchange(self->clients, 3, &size, 1, 2));
@@ -1667,7 +764,7 @@ TEST_F_TIMEOUT(udp, session_ip_limit, 60)
 
 	self->cfg.opts.udp_session_ip_limit = 2;
 	self->cfg.routes[0].idle_timeout_ms = IDLE_TIMEOUT_MS;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	c = add_client(self, variant, variant->client, variant->proxy,
 		       LISTEN_PORT);
 	ASSERT_NE(NULL, add_client(self, variant, variant->client,
@@ -1729,7 +826,7 @@ TEST_F_TIMEOUT(udp, datagram_over_the_rate_opens_no_session, 60)
 	long end;
 
 	self->cfg.opts.udp_pps_ip_limit = 1;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	for (i = 0; i <= late; i++)
 		ASSERT_NE(NULL, add_client(self, variant, variant->client,
 					   variant->proxy, LISTEN_PORT));
@@ -1898,7 +995,7 @@ static void rate_limit_run(struct __test_metadata *_metadata,
 	pthread_mutex_lock(&self->target->lock);
 	self->target->echo = false;
 	pthread_mutex_unlock(&self->target->lock);
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	ASSERT_EQ(0, add_clients(self, variant, 2));
 	log = calloc(cap, sizeof(*log));
 	ASSERT_NE(NULL, log);
@@ -2004,7 +1101,7 @@ TEST_F_TIMEOUT(udp, proxy_protocol_v2, 300)
 	char a[80], b[80];
 
 	self->cfg.routes[0].proxy_protocol = LITEPX_PROXY_V2;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	t->header = PROXY_V2;
 	make_addr(&t->header_dst, variant->family, variant->proxy,
 		  LISTEN_PORT);
@@ -2056,7 +1153,7 @@ TEST_F_TIMEOUT(udp, simple_proxy_protocol, 300)
 	char a[80], b[80];
 
 	self->cfg.routes[0].proxy_protocol = LITEPX_PROXY_SPP;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	t->header = SPP;
 	t->header_in_reply = true;
 	make_addr(&t->header_dst, variant->family, variant->proxy,
@@ -2106,7 +1203,7 @@ TEST_F_TIMEOUT(udp, datagram_too_large_for_its_header_is_dropped, 120)
 	struct client *c;
 
 	self->cfg.routes[0].proxy_protocol = LITEPX_PROXY_V2;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	t->header = PROXY_V2;
 	make_addr(&t->header_dst, variant->family, variant->proxy,
 		  LISTEN_PORT);
@@ -2144,7 +1241,7 @@ TEST_F_TIMEOUT(udp, target_in_the_other_family, 120)
 
 	r->dest_port = TARGET_PORT + 1;
 	set_dest(&r->dests[0], other, other_target);
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	t = target_start(self->tgt, other, other_target, TARGET_PORT + 1);
 	ASSERT_NE(NULL, t);
 	ASSERT_EQ(0, add_clients(self, variant, 4));
@@ -2177,7 +1274,7 @@ TEST_F(udp, fails_over_to_an_address_with_a_route)
 	set_dest(&r->dests[0], variant->family,
 		 variant->family == AF_INET ? "203.0.113.9" : "2001:db8:99::9");
 	r->ndests = 2;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	ASSERT_EQ(0, add_clients(self, variant, 2));
 	EXPECT_EQ(0, exchange(self->clients, 2, sizes, 2, 2));
 	EXPECT_EQ(0, check_one_session_each(self->target, variant->family,
@@ -2195,7 +1292,7 @@ TEST_F(udp, reload_that_changes_a_route_ends_its_sessions)
 	struct target *moved;
 	struct client *c;
 
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	c = add_client(self, variant, variant->client, variant->proxy,
 		       LISTEN_PORT);
 	ASSERT_NE(NULL, c);
@@ -2204,7 +1301,7 @@ TEST_F(udp, reload_that_changes_a_route_ends_its_sessions)
 			     TARGET_PORT + 2);
 	ASSERT_NE(NULL, moved);
 	self->cfg.routes[0].dest_port = TARGET_PORT + 2;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	EXPECT_EQ(0, wait_sessions(self->px, 0, 3000));
 	EXPECT_EQ(0, exchange(c, 1, &size, 1, 1));
 	EXPECT_EQ(1, target_from_client(moved, c->id, NULL));
@@ -2228,7 +1325,7 @@ TEST_F(udp, reload_that_moves_the_address_of_a_name_ends_its_sessions)
 	struct client *c;
 	char cmd[160];
 
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	c = add_client(self, variant, variant->client, variant->proxy,
 		       LISTEN_PORT);
 	ASSERT_NE(NULL, c);
@@ -2240,7 +1337,7 @@ TEST_F(udp, reload_that_moves_the_address_of_a_name_ends_its_sessions)
 			     TARGET_PORT);
 	ASSERT_NE(NULL, moved);
 	set_dest(&self->cfg.routes[0].dests[0], variant->family, moved_addr);
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	EXPECT_EQ(0, wait_sessions(self->px, 0, 3000));
 	EXPECT_EQ(0, exchange(c, 1, &size, 1, 1));
 	EXPECT_EQ(1, target_from_client(moved, c->id, NULL));
@@ -2263,7 +1360,7 @@ TEST_F(udp, reload_keeps_sessions_of_unchanged_routes)
 	struct target *moved;
 	struct client *c;
 
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	c = add_client(self, variant, variant->client, variant->proxy,
 		       LISTEN_PORT);
 	ASSERT_NE(NULL, c);
@@ -2275,7 +1372,7 @@ TEST_F(udp, reload_keeps_sessions_of_unchanged_routes)
 	r2->dest_host = strdup(variant->target);
 	r2->description = NULL;
 	self->cfg.nroutes = 2;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	EXPECT_EQ(0, exchange(c, 1, &size, 1, 1));
 	EXPECT_EQ(1, target_nsources(self->target));
 	EXPECT_EQ(2, target_from_client(self->target, c->id, NULL));
@@ -2286,7 +1383,7 @@ TEST_F(udp, reload_keeps_sessions_of_unchanged_routes)
 			     TARGET_PORT + 2);
 	ASSERT_NE(NULL, moved);
 	self->cfg.routes[0].dest_port = TARGET_PORT + 2;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	EXPECT_EQ(0, wait_sessions(self->px, 0, 3000));
 	EXPECT_EQ(0, exchange(c, 1, &size, 1, 1));
 	EXPECT_EQ(1, target_from_client(moved, c->id, NULL));
@@ -2315,7 +1412,7 @@ TEST_F_TIMEOUT(udp, target_traffic_keeps_a_session_alive, 60)
 	ssize_t n;
 
 	self->cfg.routes[0].idle_timeout_ms = idle_ms;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	c = add_client(self, variant, variant->client, variant->proxy,
 		       LISTEN_PORT);
 	ASSERT_NE(NULL, c);
@@ -2356,7 +1453,7 @@ TEST_F(udp, port_range_maps_ports)
 	r->port_from = RANGE_PORT;
 	r->port_to = RANGE_PORT + RANGE_SPAN - 1;
 	r->dest_port = RANGE_TARGET;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	EXPECT_EQ(2 * RANGE_SPAN, stats_value(self->px, "udp_listeners"));
 	EXPECT_EQ(0, stats_value(self->px, "tcp_listeners"));
 	first = target_start(self->tgt, variant->family, variant->target,
@@ -2389,7 +1486,7 @@ TEST_F(udp, flush_ends_sessions)
 	struct pollfd p;
 	char buf[16];
 
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	c = add_client(self, variant, variant->client, variant->proxy,
 		       LISTEN_PORT);
 	ASSERT_NE(NULL, c);
@@ -2451,7 +1548,7 @@ TEST_F_TIMEOUT(udp, unassured_sessions_make_room_for_a_new_client, 120)
 
 	self->cfg.opts.udp_session_limit = SMALL_TABLE;
 	add_route2(self, variant, TARGET_PORT + 1, 0);
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	for (i = 0; i < SMALL_TABLE; i++) {
 		c = add_client(self, variant, variant->client2, variant->proxy,
 			       LISTEN_PORT + 1);
@@ -2622,7 +1719,7 @@ TEST_F_TIMEOUT(udp, parked_datagrams_are_bounded_per_namespace, 120)
 	long long sent, dropped, bytes;
 	struct client *c;
 
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	ASSERT_EQ(0, burst(self, variant));
 	EXPECT_EQ(total, wait_handled(self->px, total, 20000));
 	sent = route_counter(self->px, 1, "packets_to_target");
@@ -2737,7 +1834,7 @@ TEST_F_TIMEOUT(udp, dump_of_20000_sessions_is_complete, 900)
 	ASSERT_NE(NULL, d);
 	self->cfg.opts.idle_timeout_ms = 600000;
 	add_route2(self, variant, TARGET_PORT + 1, 4000);
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	ASSERT_EQ(0, open_clients(self, variant, fds,
 				  DUMP_SESSIONS + DUMP_CHURN, LISTEN_PORT));
 	/* Churn clients write to route 2 instead. */
