@@ -1369,14 +1369,14 @@ TEST_F(tcp, reload_moves_listen_between_every_address_and_one)
 	struct lpx_route *r = &self->cfg.routes[0], *r2;
 	int blocker;
 
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	ASSERT_EQ(0, relays(self, variant));
 	r->has_listen = true;
 	set_dest(&r->listen, variant->family, variant->proxy);
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	ASSERT_EQ(0, relays(self, variant));
 	r->has_listen = false;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	ASSERT_EQ(0, relays(self, variant));
 
 	blocker = listen_in(self->px, variant->family, variant->proxy,
@@ -1390,10 +1390,10 @@ TEST_F(tcp, reload_moves_listen_between_every_address_and_one)
 	r2->dest_host = strdup(variant->target);
 	r2->description = NULL;
 	self->cfg.nroutes = 2;
-	EXPECT_NE(0, load(self));
+	EXPECT_NE(0, load_config(self->nl, &self->cfg));
 	EXPECT_EQ(0, relays(self, variant));
 	close(blocker);
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	EXPECT_EQ(0, relays(self, variant));
 }
 

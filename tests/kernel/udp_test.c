@@ -1911,19 +1911,19 @@ TEST_F(udp, reload_moves_listen_between_every_address_and_one)
 	struct client *c;
 	int blocker;
 
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	c = add_client(self, variant, variant->client, variant->proxy,
 		       LISTEN_PORT);
 	ASSERT_NE(NULL, c);
 	ASSERT_EQ(0, exchange(c, 1, &size, 1, 1));
 	r->has_listen = true;
 	set_dest(&r->listen, variant->family, variant->proxy);
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	EXPECT_EQ(0, exchange(c, 1, &size, 1, 1));
 	EXPECT_FALSE(port_shareable(self->px, variant->family,
 				    variant->proxy, LISTEN_PORT));
 	r->has_listen = false;
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	EXPECT_EQ(0, exchange(c, 1, &size, 1, 1));
 
 	blocker = udp_socket_in(self->px, variant->family, variant->proxy,
@@ -1937,12 +1937,12 @@ TEST_F(udp, reload_moves_listen_between_every_address_and_one)
 	r2->dest_host = strdup(variant->target);
 	r2->description = NULL;
 	self->cfg.nroutes = 2;
-	EXPECT_NE(0, load(self));
+	EXPECT_NE(0, load_config(self->nl, &self->cfg));
 	EXPECT_EQ(0, exchange(c, 1, &size, 1, 1));
 	EXPECT_FALSE(port_shareable(self->px, variant->family,
 				    variant->proxy, LISTEN_PORT));
 	close(blocker);
-	ASSERT_EQ(0, load(self));
+	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	EXPECT_EQ(0, exchange(c, 1, &size, 1, 1));
 	EXPECT_EQ(0, target_errors(self->target));
 }
