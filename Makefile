@@ -96,8 +96,13 @@ dkms-install:
 	tar -cf - $(DKMS_SOURCES) | tar -C /usr/src/litepx-$(VERSION) -xf -
 	dkms install litepx/$(VERSION) -k $(KVER)
 
+# Kbuild's own clean needs the kernel's build tree; without one, remove
+# what Kbuild leaves by name.
+KBUILD_OUTPUT_FILES := litepx.ko litepx.mod litepx.mod.c litepx.o \
+	modules.order Module.symvers .*.cmd kmod/*.o kmod/.*.cmd
 clean:
-	$(MAKE) $(KBUILD_ARGS) clean
+	if [ -d $(KDIR) ]; then $(MAKE) $(KBUILD_ARGS) clean; \
+	else rm -f $(KBUILD_OUTPUT_FILES); fi
 	$(MAKE) -C userspace clean
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C tests/kernel clean

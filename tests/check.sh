@@ -127,6 +127,7 @@ native_steps() {
 	step native-build "${make[@]}" tool unit-tests
 	step --tap unit-check "${make[@]}" unit-check
 	step style make -C "$REPO" style CHECKPATCH="$CACHE/checkpatch/checkpatch.pl"
+	step --tap build-flags bash "$REPO/tests/build_test.sh"
 }
 
 suite_steps() {
