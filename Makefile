@@ -5,7 +5,7 @@
 # make demo         boot a guest, load the module and config/routes.yml
 # make bench        litepx against direct, nftables, HAProxy, nginx, socat
 #                   in one guest (BENCH_QUICK=1: a short round)
-# make install      litepxctl, its man pages and the systemd unit
+# make install      litepxctl, its man pages, bash completion, the systemd unit
 # make dkms-install register this tree with DKMS and build for this kernel
 
 VERSION := 0.1.0
@@ -82,6 +82,8 @@ install: tool
 		$(DESTDIR)$(PREFIX)/share/man/man8/litepxctl.8
 	install -D -m 0644 docs/routes.yml.5 \
 		$(DESTDIR)$(PREFIX)/share/man/man5/routes.yml.5
+	install -D -m 0644 config/litepxctl.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/litepxctl
 	install -D -m 0644 config/litepx.service \
 		$(DESTDIR)/etc/systemd/system/litepx.service
 	install -d -m 0755 $(DESTDIR)/etc/litepx
