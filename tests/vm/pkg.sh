@@ -87,6 +87,10 @@ install_and_test() {
 	kos=$(cd "$root" && ls lib/modules/"$KVER"/updates/dkms/litepx.ko* 2>/dev/null || true)
 	[[ -n $kos ]] || die "DKMS installed no litepx.ko for $KVER"
 	log "DKMS built $kos"
+	# What rebuilds it for the next kernel: dkms's kernel hook and AUTOINSTALL.
+	[[ -x $root/etc/kernel/postinst.d/dkms ]] || die "no DKMS kernel hook"
+	grep -qs '^AUTOINSTALL="yes"' "$root"/usr/src/litepx-*/dkms.conf ||
+		die "dkms.conf does not AUTOINSTALL: no build for new kernels"
 	install -D -m 0644 "$VM_DIR/pkg-guest.sh" "$root/opt/pkg/pkg-guest.sh"
 	install -m 0644 "$REPO/tests/kernel/topo.sh" "$root/opt/pkg/topo.sh"
 	bash "$VM_DIR/run.sh" "$SUITE" --root "$root" --timeout "$TIMEOUT" -- \
