@@ -7,8 +7,9 @@
 # by the kernel itself: the debug lane's) in QEMU (TCG) with $CACHE/SUITE/root as a read-only 9p
 # root and run COMMAND there as root, in /opt/litepx (the tree build.sh
 # copied), with stdin from /dev/null. --root DIR boots DIR instead of
-# $CACHE/SUITE/root: a copy or overlay of it with more installed (pkg.sh). The guest's console (COMMAND's output
-# and kernel messages of level error and worse) streams to stdout.
+# $CACHE/SUITE/root: a copy or overlay of it with more installed (pkg.sh).
+# The guest's console (COMMAND's output and kernel messages of level error
+# and worse) streams to stdout.
 #
 # Exit status: COMMAND's, if non-zero. Otherwise 1 if the guest kernel log
 # shows a WARNING/BUG/Oops/... (the lines are printed), 124 on timeout, 125
