@@ -57,6 +57,7 @@ build() {
 	log "dpkg-buildpackage -us -uc -b"
 	in_chroot "$root" sh -ec 'cd /opt/pkg/src && dpkg-buildpackage -us -uc -b' ||
 		die "dpkg-buildpackage failed"
+	# shellcheck disable=SC2016
 	log "lintian ($(in_chroot "$root" dpkg-query -W -f='${Version}' lintian))"
 	in_chroot "$root" sh -ec 'cd /opt/pkg && lintian --display-info --fail-on error,warning \
 		--suppress-tags bad-distribution-in-changes-file *.changes' ||
@@ -68,10 +69,19 @@ build() {
 	ls -l "$PKGDEBS"/*.deb
 }
 
-# What a purge must leave no trace of.
-LEFTOVERS='/usr/src/litepx-* /var/lib/dkms/litepx /etc/litepx
-	/lib/modules/*/updates/dkms/litepx.ko* /usr/sbin/litepxctl
-	/lib/systemd/system/litepx.service /usr/lib/systemd/system/litepx.service'
+# What a purge must leave no trace of: globs, inside the root.
+LEFTOVERS=("/usr/src/litepx-*" /var/lib/dkms/litepx /etc/litepx
+	"/lib/modules/*/updates/dkms/litepx.ko*" /usr/sbin/litepxctl
+	/lib/systemd/system/litepx.service /usr/lib/systemd/system/litepx.service
+	/usr/share/man/man8/litepxctl.8.gz)
+
+# The LEFTOVERS present in root.
+leftovers() {
+	local root=$1 pattern
+	for pattern in "${LEFTOVERS[@]}"; do
+		compgen -G "$root$pattern" || true
+	done
+}
 
 install_and_test() {
 	local root=$WORK/test debs kos left
@@ -83,10 +93,9 @@ install_and_test() {
 	# shellcheck disable=SC2086
 	in_chroot "$root" apt-get -q -y install $debs ||
 		die "apt install failed"
-	# shellcheck disable=SC2086
-	kos=$(cd "$root" && ls lib/modules/"$KVER"/updates/dkms/litepx.ko* 2>/dev/null || true)
+	kos=$(compgen -G "$root/lib/modules/$KVER/updates/dkms/litepx.ko*" || true)
 	[[ -n $kos ]] || die "DKMS installed no litepx.ko for $KVER"
-	log "DKMS built $kos"
+	log "DKMS built ${kos#"$root"}"
 	# What rebuilds it for the next kernel: dkms's kernel hook and AUTOINSTALL.
 	[[ -x $root/etc/kernel/postinst.d/dkms ]] || die "no DKMS kernel hook"
 	grep -qs '^AUTOINSTALL="yes"' "$root"/usr/src/litepx-*/dkms.conf ||
@@ -98,9 +107,8 @@ install_and_test() {
 	log "apt purge"
 	in_chroot "$root" apt-get -q -y purge litepx-dkms litepxctl ||
 		die "apt purge failed"
-	# shellcheck disable=SC2086
-	left=$(cd "$root" && ls -d $(sed 's:^/::' <<<"${LEFTOVERS//$'\n\t'/ }") 2>/dev/null || true)
-	[[ -z $left ]] || die "left after purge: $left"
+	left=$(leftovers "$root")
+	[[ -z $left ]] || die "left after purge: ${left//"$root"/}"
 	log "purged, nothing left"
 	umount "$root"
 }
