@@ -4,7 +4,8 @@
 # must name every key and default of docs/configuration.md's reference
 # tables; litepxctl(8) every command and option --help shows, every
 # /proc/litepx file the module makes and every counter; both must render
-# without warnings. Run from tests/unit (make run).
+# without warnings (mandoc -Tlint, man --warnings) and have a NAME line
+# lexgrog can read. Run from tests/unit (make run).
 set -uo pipefail
 TOP=../..
 CTL=${LITEPXCTL:-$TOP/userspace/litepxctl}
@@ -102,6 +103,12 @@ for page in "$TOOL_MAN" "$FORMAT_MAN"; do
 		result $? "mandoc -Tlint: ${page##*/} clean" "$out"
 	else
 		skip "mandoc -Tlint: ${page##*/} clean" "no mandoc (apt install mandoc)"
+	fi
+	if command -v lexgrog >/dev/null; then
+		out=$(lexgrog "$page" 2>&1)
+		result $? "lexgrog finds ${page##*/}'s NAME line" "$out"
+	else
+		skip "lexgrog finds ${page##*/}'s NAME line" "no man-db"
 	fi
 	if command -v man >/dev/null && man --help 2>&1 | grep -q -- --warnings; then
 		out=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
