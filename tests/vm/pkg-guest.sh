@@ -14,6 +14,7 @@ case $(modinfo -n litepx) in
 *) say "FAIL: not DKMS's module"; exit 1 ;;
 esac
 litepxctl --version
+litepxctl --version | grep -qx "module: $(cat /sys/module/litepx/version)"
 litepxctl check /etc/litepx/routes.yml >/dev/null
 litepxctl load /etc/litepx/routes.yml
 litepxctl flush
