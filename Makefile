@@ -5,7 +5,7 @@
 # make demo         boot a guest, load the module and config/routes.yml
 # make bench        litepx against direct, nftables, HAProxy, nginx, socat
 #                   in one guest (BENCH_QUICK=1: a short round)
-# make install      litepxctl, its man page and the systemd unit
+# make install      litepxctl, its man pages, bash completion, the systemd unit
 # make dkms-install register this tree with DKMS and build for this kernel
 
 VERSION := 0.1.0
@@ -80,6 +80,10 @@ install: tool
 	install -D -m 0755 userspace/litepxctl $(DESTDIR)$(PREFIX)/sbin/litepxctl
 	install -D -m 0644 docs/litepxctl.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/litepxctl.8
+	install -D -m 0644 docs/routes.yml.5 \
+		$(DESTDIR)$(PREFIX)/share/man/man5/routes.yml.5
+	install -D -m 0644 config/litepxctl.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/litepxctl
 	install -D -m 0644 config/litepx.service \
 		$(DESTDIR)/etc/systemd/system/litepx.service
 	install -d -m 0755 $(DESTDIR)/etc/litepx
@@ -96,8 +100,13 @@ dkms-install:
 	tar -cf - $(DKMS_SOURCES) | tar -C /usr/src/litepx-$(VERSION) -xf -
 	dkms install litepx/$(VERSION) -k $(KVER)
 
+# Kbuild's own clean needs the kernel's build tree; without one, remove
+# what Kbuild leaves by name.
+KBUILD_OUTPUT_FILES := litepx.ko litepx.mod litepx.mod.c litepx.o \
+	modules.order Module.symvers .*.cmd kmod/*.o kmod/.*.cmd
 clean:
-	$(MAKE) $(KBUILD_ARGS) clean
+	if [ -d $(KDIR) ]; then $(MAKE) $(KBUILD_ARGS) clean; \
+	else rm -f $(KBUILD_OUTPUT_FILES); fi
 	$(MAKE) -C userspace clean
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C tests/kernel clean

@@ -26,6 +26,9 @@
 #                         bookworm userland: the guest suite, the netlink
 #                         fuzzer, fault injection, torture); 0 skips it
 #   LITEPX_DEBUG_TIMEOUT  seconds for the debug lane's guest (default 3600)
+#   LITEPX_PKG_TESTS      1 (default): on each guest suite, also build the
+#                         Debian packages there and install, boot, use and
+#                         purge them (tests/vm/pkg.sh, about 3 minutes); 0: not
 # The complete output is also written to $CACHE/check.log.
 set -euo pipefail
 LOG_TAG=check
@@ -38,6 +41,7 @@ GUEST_COMMAND="sh /opt/litepx/tests/kernel/run.sh"
 DEBUG_LANE=${LITEPX_DEBUG_LANE:-0}
 DEBUG_TIMEOUT=${LITEPX_DEBUG_TIMEOUT:-3600}
 DEBUG_SUITE=bookworm
+PKG_TESTS=${LITEPX_PKG_TESTS:-1}
 
 PASSED=0 FAILED=0 SKIPPED=0
 SUMMARY=()
@@ -127,6 +131,7 @@ native_steps() {
 	step native-build "${make[@]}" tool unit-tests
 	step --tap unit-check "${make[@]}" unit-check
 	step style make -C "$REPO" style CHECKPATCH="$CACHE/checkpatch/checkpatch.pl"
+	step --tap build-flags bash "$REPO/tests/build_test.sh"
 }
 
 suite_steps() {
@@ -154,6 +159,9 @@ guest_steps() {
 	# shellcheck disable=SC2086
 	step --tap "guest-$suite" bash "$VM_DIR/run.sh" "$suite" \
 		--timeout "$GUEST_TIMEOUT" -- $GUEST_COMMAND
+	if [[ $PKG_TESTS != 0 ]]; then
+		step "pkg-$suite" bash "$VM_DIR/pkg.sh" "$suite"
+	fi
 }
 
 # The debug kernel lane: the kernel (cached), litepx built against it in

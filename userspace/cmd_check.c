@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * litepxctl check [--json] FILE: validate a routes.yml without a kernel
+ * litepxctl check [-j|--json] FILE|-: validate a routes.yml without a kernel
  * and print it normalised, or print every problem on stderr.
  */
 #include <stdio.h>
@@ -9,33 +9,27 @@
 #include "commands.h"
 #include "config.h"
 
-static int usage(void)
-{
-	fprintf(stderr, "Usage: %s check [--json] FILE\n", lpx_prog);
-	return LPX_EXIT_USAGE;
-}
+static const struct lpx_cmd_spec spec = {
+	.name = "check",
+	.summary = "Validate FILE without a kernel and print it normalised, or print\n"
+		   "every problem on stderr.",
+	.json = true,
+	.file = true,
+};
 
 int cmd_check(int argc, char **argv)
 {
 	struct lpx_env env = { 0 };
-	const char *path = NULL;
+	struct lpx_cmd_args args;
 	struct lpx_config cfg;
-	bool json = false;
-	int i;
+	int status;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json") && !json)
-			json = true;
-		else if (argv[i][0] == '-' || path)
-			return usage();
-		else
-			path = argv[i];
-	}
-	if (!path)
-		return usage();
-	if (lpx_config_load(path, &env, &cfg))
+	status = lpx_cmd_parse(argc, argv, &spec, &args);
+	if (status != LPX_CMD_RUN)
+		return status;
+	if (lpx_cmd_load_config(args.path, &env, &cfg))
 		return LPX_EXIT_USAGE;
-	if (json) {
+	if (args.json) {
 		lpx_config_print_json(stdout, &cfg);
 		fputc('\n', stdout);
 	} else {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * litepxctl conns [--json]: the relayed TCP connections and UDP sessions
+ * litepxctl conns [-j|--json]: the relayed TCP connections and UDP sessions
  * of this namespace. Needs CAP_NET_ADMIN: it shows client addresses.
  */
 #include <inttypes.h>
@@ -76,16 +76,24 @@ static int print_conn(const struct lpx_conn *c, void *arg)
 	return 0;
 }
 
+static const struct lpx_cmd_spec spec = {
+	.name = "conns",
+	.summary = "List the TCP connections and UDP sessions litepx relays in this\n"
+		   "network namespace. Needs CAP_NET_ADMIN.",
+	.json = true,
+};
+
 int cmd_conns(int argc, char **argv)
 {
-	struct conns_out out = { .json = argc == 2 && !strcmp(argv[1], "--json") };
+	struct conns_out out = { 0 };
+	struct lpx_cmd_args args;
 	struct lpx_nl *nl;
 	int status, err;
 
-	if (argc > 2 || (argc == 2 && !out.json)) {
-		fprintf(stderr, "Usage: %s conns [--json]\n", lpx_prog);
-		return LPX_EXIT_USAGE;
-	}
+	status = lpx_cmd_parse(argc, argv, &spec, &args);
+	if (status != LPX_CMD_RUN)
+		return status;
+	out.json = args.json;
 	nl = lpx_open_or_report(&status);
 	if (!nl)
 		return status;

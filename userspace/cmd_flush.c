@@ -6,15 +6,21 @@
 #include "errors.h"
 #include "netlink.h"
 
+static const struct lpx_cmd_spec spec = {
+	.name = "flush",
+	.summary = "Remove every route of this network namespace; their listeners close\n"
+		   "and their connections end. Needs CAP_NET_ADMIN.",
+};
+
 int cmd_flush(int argc, char **argv)
 {
+	struct lpx_cmd_args args;
 	struct lpx_nl *nl;
 	int status;
 
-	if (argc != 1) {
-		fprintf(stderr, "Usage: %s flush\n", lpx_prog);
-		return LPX_EXIT_USAGE;
-	}
+	status = lpx_cmd_parse(argc, argv, &spec, &args);
+	if (status != LPX_CMD_RUN)
+		return status;
 	nl = lpx_open_or_report(&status);
 	if (!nl)
 		return status;

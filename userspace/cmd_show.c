@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * litepxctl show [--json]: the configuration the module holds, printed
+ * litepxctl show [-j|--json]: the configuration the module holds, printed
  * the way `check` prints a file so the two can be compared, followed by
  * each route's counters.
  */
@@ -83,18 +83,24 @@ static void print_show(const struct lpx_config *cfg,
 	print_counters(stats, cfg->nroutes);
 }
 
+static const struct lpx_cmd_spec spec = {
+	.name = "show",
+	.summary = "Print the configuration the module holds for this network namespace,\n"
+		   "as check prints a file, and each route's counters.",
+	.json = true,
+};
+
 int cmd_show(int argc, char **argv)
 {
-	bool json = argc == 2 && !strcmp(argv[1], "--json");
 	struct lpx_route_stats *stats = NULL;
+	struct lpx_cmd_args args;
 	struct lpx_config cfg;
 	struct lpx_nl *nl;
 	int status;
 
-	if (argc > 2 || (argc == 2 && !json)) {
-		fprintf(stderr, "Usage: %s show [--json]\n", lpx_prog);
-		return LPX_EXIT_USAGE;
-	}
+	status = lpx_cmd_parse(argc, argv, &spec, &args);
+	if (status != LPX_CMD_RUN)
+		return status;
 	nl = lpx_open_or_report(&status);
 	if (!nl)
 		return status;
@@ -102,7 +108,7 @@ int cmd_show(int argc, char **argv)
 	if (dump_config(nl, &cfg, &stats))
 		status = lpx_report_nl_error(LITEPX_CMD_ROUTE_GET, nl, NULL);
 	else
-		print_show(&cfg, stats, json);
+		print_show(&cfg, stats, args.json);
 	free(stats);
 	lpx_config_free(&cfg);
 	lpx_nl_close(nl);

@@ -7,11 +7,46 @@
 #ifndef LITEPX_COMMANDS_H
 #define LITEPX_COMMANDS_H
 
+#include <stdbool.h>
+
+#include "config.h"
+
 #define LPX_EXIT_OK		0
 #define LPX_EXIT_FAILURE	1
 #define LPX_EXIT_USAGE		2
 
+/* lpx_cmd_parse's "go on": not an exit status. */
+#define LPX_CMD_RUN		(-1)
+
+/* How the file "-" (standard input) is named in messages. */
+#define LPX_STDIN_NAME		"<stdin>"
+
 extern const char *lpx_prog;
+
+/* What a subcommand takes besides -h/--help, and its one-line summary. */
+struct lpx_cmd_spec {
+	const char *name;
+	const char *summary;
+	bool json;		/* -j/--json */
+	bool file;		/* exactly one FILE operand; - is stdin */
+};
+
+struct lpx_cmd_args {
+	bool json;
+	const char *path;
+};
+
+/*
+ * Parses a subcommand's argv (argv[0] its name). Returns LPX_CMD_RUN when
+ * the command should go on with *args; otherwise the exit status: 0 after
+ * --help (printed to stdout), 2 after a usage error (said on stderr).
+ */
+int lpx_cmd_parse(int argc, char **argv, const struct lpx_cmd_spec *spec,
+		  struct lpx_cmd_args *args);
+
+/* lpx_config_load(), with "-" meaning standard input. */
+int lpx_cmd_load_config(const char *path, const struct lpx_env *env,
+			struct lpx_config *cfg);
 
 int cmd_check(int argc, char **argv);
 int cmd_load(int argc, char **argv);

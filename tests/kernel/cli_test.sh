@@ -66,6 +66,14 @@ check "a namespace loads its own config" inns \
 	"$ctl load config/routes.yml && grep -q 9000 /proc/litepx/routes"
 check "the first namespace kept its own" grep -q 2525 /proc/litepx/routes
 
+check "-V names the loaded module's version" sh -c \
+	"$ctl -V | grep -qx \"module: \$(cat /sys/module/litepx/version)\""
+check "show -j is show --json" sh -c \
+	"$ctl show -j >$tmp/a && $ctl show --json >$tmp/b && cmp $tmp/a $tmp/b"
+check "conns -j is valid JSON" sh -c "$ctl conns -j | python3 -m json.tool"
+check "load - reads standard input" sh -c \
+	"$ctl load - <$tmp/small.yml && grep -q 2525 /proc/litepx/routes"
+
 check "flush" $ctl flush
 check "flush emptied the routes" grep -q "routes 0" /proc/litepx/config
 $ctl load /nonexistent.yml >"$tmp/out" 2>&1

@@ -1,13 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# run.sh SUITE [--timeout SEC] [--kernel BZIMAGE] -- COMMAND...
+# run.sh SUITE [--timeout SEC] [--kernel BZIMAGE] [--root DIR] -- COMMAND...
 #
 # Boot SUITE's kernel (or BZIMAGE, a kernel with virtio, 9p and everything
 # the tests need built in, booted with no initramfs and the 9p root mounted
 # by the kernel itself: the debug lane's) in QEMU (TCG) with $CACHE/SUITE/root as a read-only 9p
 # root and run COMMAND there as root, in /opt/litepx (the tree build.sh
-# copied), with stdin from /dev/null. The guest's console (COMMAND's output
-# and kernel messages of level error and worse) streams to stdout.
+# copied), with stdin from /dev/null. --root DIR boots DIR instead of
+# $CACHE/SUITE/root: a copy or overlay of it with more installed (pkg.sh).
+# The guest's console (COMMAND's output and kernel messages of level error
+# and worse) streams to stdout.
 #
 # Exit status: COMMAND's, if non-zero. Otherwise 1 if the guest kernel log
 # shows a WARNING/BUG/Oops/... (the lines are printed), 124 on timeout, 125
@@ -23,6 +25,7 @@ set -euo pipefail
 
 TIMEOUT=900
 KERNEL=""
+ROOT_DIR=""
 MARKER=LITEPX-VM-EXIT
 # The debug kernel's reports too: KASAN and lockdep say BUG:/WARNING:, the
 # others have their own words. kmemleak's are unreferenced objects (and
@@ -32,7 +35,7 @@ KERNEL_TROUBLE+='|refcount_t:|list_(add|del) corruption|unreferenced object'
 KERNEL_TROUBLE+='|suspected memory leak|kmemleak: .*(error|disabl)|INFO: .*stall'
 
 usage() {
-	echo "usage: $0 SUITE [--timeout SEC] [--kernel BZIMAGE] -- COMMAND..." >&2
+	echo "usage: $0 SUITE [--timeout SEC] [--kernel BZIMAGE] [--root DIR] -- COMMAND..." >&2
 	exit 2
 }
 
@@ -45,6 +48,7 @@ parse_args() {
 		--timeout) TIMEOUT=${2:?}; shift 2 ;;
 		--timeout=*) TIMEOUT=${1#*=}; shift ;;
 		--kernel) KERNEL=${2:?}; shift 2 ;;
+		--root) ROOT_DIR=${2:?}; shift 2 ;;
 		--) shift; break ;;
 		*) usage ;;
 		esac
@@ -126,7 +130,7 @@ check_dmesg() {
 main() {
 	parse_args "$@"
 	DIR=$(suite_dir "$SUITE")
-	ROOT=$(suite_root "$SUITE")
+	ROOT=${ROOT_DIR:-$(suite_root "$SUITE")}
 	[[ -f $DIR/done ]] || die "no $SUITE userland: run tests/vm/userland.sh $SUITE"
 	local what
 	if [[ -n $KERNEL ]]; then
