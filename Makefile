@@ -25,6 +25,7 @@ endif
 SUBMAKE := $(MAKE) WERROR=$(WERROR) KSELFTEST_DIR=$(KSELFTEST_DIR)
 
 .PHONY: all module module-debug tool tests unit-tests unit-check style check \
+	ynl-gen \
 	sparse demo bench bench-tools install dkms-install clean
 
 all: module tool
@@ -56,8 +57,16 @@ unit-check: unit-tests
 CHECKPATCH_ARGS := --no-tree --strict --terse --show-types \
 	--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES,CONCATENATED_STRING
 
-# compat.h is the one place allowed to compare kernel versions.
+# The uapi header and kmod/netlink-gen.[ch] come from the netlink spec,
+# docs/netlink/litepx.yaml, through the kernel's ynl-gen-c.py (from
+# Debian's linux-source-6.12, fetched into LITEPX_CACHE on first use).
+ynl-gen:
+	LITEPX_CACHE=$(LITEPX_CACHE) bash tests/ynl-gen.sh
+
+# compat.h is the one place allowed to compare kernel versions. The
+# generated files must be what the spec generates: a hand edit fails here.
 style:
+	LITEPX_CACHE=$(LITEPX_CACHE) bash tests/ynl-gen.sh --check
 	$(CHECKPATCH) $(CHECKPATCH_ARGS) \
 		-f $(filter-out kmod/compat.h,$(wildcard kmod/*.c kmod/*.h)) \
 		include/uapi/linux/litepx.h

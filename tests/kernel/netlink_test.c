@@ -715,6 +715,30 @@ static void build_junk_in_get(struct nl_msg *msg)
 	nla_put_u32(msg, LITEPX_A_ROUTE_COUNT, 3);
 }
 
+/*
+ * A well-formed route to a command that takes no attributes: the family
+ * has one policy, CONFIG_SET's, so only the handlers can refuse it (the
+ * dumps cannot: kmod/netlink.c says why).
+ */
+static void build_route_in_get(struct nl_msg *msg)
+{
+	good_route(msg, 1, 80);
+}
+
+/* Counters are dumped, never set. */
+static void build_route_with_stats(struct nl_msg *msg)
+{
+	struct nlattr *n = nest(msg, LITEPX_A_ROUTE);
+	struct nlattr *st;
+
+	route_body(msg, 1, 80, 80);
+	put_v4(msg, LITEPX_ROUTE_A_DEST, "192.0.2.1");
+	st = nest(msg, LITEPX_ROUTE_A_STATS);
+	nla_put_u32(msg, LITEPX_STATS_A_ACTIVE, 1);
+	nla_nest_end(msg, st);
+	nla_nest_end(msg, n);
+}
+
 static const struct bad_request bad_requests[] = {
 	{ LITEPX_CMD_CONFIG_SET, build_unknown_top_attr, -EINVAL, "Unknown attribute" },
 	{ LITEPX_CMD_CONFIG_SET, build_generation_attr, -EINVAL, "" },
@@ -751,6 +775,9 @@ static const struct bad_request bad_requests[] = {
 	{ LITEPX_CMD_FLUSH, build_junk_in_get, -EINVAL, "" },
 	{ LITEPX_CMD_CONN_GET, build_junk_in_get, -EINVAL, "" },
 	{ LITEPX_CMD_FLUSH, build_unknown_top_attr, -EINVAL, "" },
+	{ LITEPX_CMD_CONFIG_GET, build_route_in_get, -EINVAL, "takes no attributes" },
+	{ LITEPX_CMD_FLUSH, build_route_in_get, -EINVAL, "takes no attributes" },
+	{ LITEPX_CMD_CONFIG_SET, build_route_with_stats, -EINVAL, "" },
 };
 
 TEST_F(netns, malformed_requests_are_refused)
