@@ -558,22 +558,13 @@ static int put_route_fields(struct sk_buff *skb,
 	return 0;
 }
 
-/*
- * The attribute of each counter: the first ones in order from
- * LITEPX_STATS_A_CONNS; counters added since follow SESSIONS_ACTIVE, so
- * that no attribute changes its number.
- */
-static int stats_attr(int counter)
-{
-	BUILD_BUG_ON(LITEPX_STATS_A_CONNS + LITEPX_CNT_DROPPED_OTHER + 1 !=
-		     LITEPX_STATS_A_SESSIONS_ACTIVE);
-	BUILD_BUG_ON(LITEPX_STATS_A_SESSIONS_ACTIVE + __LITEPX_CNT_MAX -
-		     LITEPX_CNT_DROPPED_OTHER - 1 != LITEPX_STATS_A_MAX);
-	if (counter <= LITEPX_CNT_DROPPED_OTHER)
-		return LITEPX_STATS_A_CONNS + counter;
-	return LITEPX_STATS_A_SESSIONS_ACTIVE + counter -
-	       LITEPX_CNT_DROPPED_OTHER;
-}
+#define STATS_ATTR(NAME, name)					\
+	[LITEPX_CNT_##NAME] = LITEPX_STATS_A_##NAME,
+
+/* The dump attribute of each counter. */
+static const u16 stats_attrs[__LITEPX_CNT_MAX] = {
+	LITEPX_COUNTERS(STATS_ATTR)
+};
 
 static int put_stats(struct sk_buff *skb, const struct litepx_route *route)
 {
@@ -581,6 +572,8 @@ static int put_stats(struct sk_buff *skb, const struct litepx_route *route)
 	struct nlattr *nest;
 	int i;
 
+	/* Every stats attribute but PAD and the two gauges is a counter. */
+	BUILD_BUG_ON(__LITEPX_CNT_MAX + 3 != LITEPX_STATS_A_MAX);
 	litepx_route_counters_sum(route, &sum);
 	nest = nla_nest_start(skb, LITEPX_ROUTE_A_STATS);
 	if (!nest)
@@ -589,7 +582,7 @@ static int put_stats(struct sk_buff *skb, const struct litepx_route *route)
 			atomic_read(&route->stats->active)))
 		goto err_cancel;
 	for (i = 0; i < __LITEPX_CNT_MAX; i++)
-		if (nla_put_u64_64bit(skb, stats_attr(i), sum.v[i],
+		if (nla_put_u64_64bit(skb, stats_attrs[i], sum.v[i],
 				      LITEPX_STATS_A_PAD))
 			goto err_cancel;
 	if (nla_put_u32(skb, LITEPX_STATS_A_SESSIONS_ACTIVE,

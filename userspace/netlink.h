@@ -13,6 +13,7 @@
 #include <netlink/msg.h>
 
 #include "config.h"
+#include "../include/litepx_counters.h"
 
 /* What the kernel said when it refused a request. */
 struct lpx_nl_error {
@@ -52,12 +53,8 @@ struct lpx_kernel_state {
 
 int lpx_nl_config_get(struct lpx_nl *nl, struct lpx_kernel_state *state);
 
-/*
- * A route's u64 counters: LITEPX_STATS_A_CONNS to _DROPPED_OTHER, then
- * those after LITEPX_STATS_A_SESSIONS_ACTIVE.
- */
-#define LPX_NCOUNTERS (LITEPX_STATS_A_DROPPED_OTHER - LITEPX_STATS_A_CONNS + \
-		       1 + LITEPX_STATS_A_MAX - LITEPX_STATS_A_SESSIONS_ACTIVE)
+/* A route's u64 counters, indexed by enum litepx_counter. */
+#define LPX_NCOUNTERS __LITEPX_CNT_MAX
 
 struct lpx_route_stats {
 	uint32_t id;
