@@ -8,7 +8,8 @@
 # make install      litepxctl, its man page and the systemd unit
 # make dkms-install register this tree with DKMS and build for this kernel
 
-VERSION := 0.1.0
+# dkms.conf's PACKAGE_VERSION is the one place the version is written.
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
 LITEPX_CACHE ?= /var/cache/litepx
@@ -90,8 +91,10 @@ bench:
 
 install: tool
 	install -D -m 0755 userspace/litepxctl $(DESTDIR)$(PREFIX)/sbin/litepxctl
-	install -D -m 0644 docs/litepxctl.8 \
-		$(DESTDIR)$(PREFIX)/share/man/man8/litepxctl.8
+	install -d -m 0755 $(DESTDIR)$(PREFIX)/share/man/man8
+	sed 's/@VERSION@/$(VERSION)/' docs/litepxctl.8 \
+		>$(DESTDIR)$(PREFIX)/share/man/man8/litepxctl.8
+	chmod 0644 $(DESTDIR)$(PREFIX)/share/man/man8/litepxctl.8
 	install -D -m 0644 config/litepx.service \
 		$(DESTDIR)/etc/systemd/system/litepx.service
 	install -d -m 0755 $(DESTDIR)/etc/litepx

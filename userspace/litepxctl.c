@@ -10,8 +10,6 @@
 
 #include "commands.h"
 
-#define LITEPX_VERSION "0.1.0"
-
 const char *lpx_prog = "litepxctl";
 
 static const struct {
