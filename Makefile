@@ -8,7 +8,8 @@
 # make install      litepxctl, its man pages, bash completion, the systemd unit
 # make dkms-install register this tree with DKMS and build for this kernel
 
-VERSION := 0.1.0
+# dkms.conf's PACKAGE_VERSION is the one place the version is written.
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
 LITEPX_CACHE ?= /var/cache/litepx
@@ -25,6 +26,7 @@ endif
 SUBMAKE := $(MAKE) WERROR=$(WERROR) KSELFTEST_DIR=$(KSELFTEST_DIR)
 
 .PHONY: all module module-debug tool tests unit-tests unit-check style check \
+	ynl-gen \
 	sparse demo bench bench-tools install dkms-install clean
 
 all: module tool
@@ -56,11 +58,22 @@ unit-check: unit-tests
 CHECKPATCH_ARGS := --no-tree --strict --terse --show-types \
 	--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES,CONCATENATED_STRING
 
-# compat.h is the one place allowed to compare kernel versions.
+# The uapi header and kmod/netlink-gen.[ch] come from the netlink spec,
+# docs/netlink/litepx.yaml, through the kernel's ynl-gen-c.py (from
+# Debian's linux-source-6.12, fetched into LITEPX_CACHE on first use).
+ynl-gen:
+	LITEPX_CACHE=$(LITEPX_CACHE) bash tests/ynl-gen.sh
+
+# compat.h is the one place allowed to compare kernel versions; the
+# counter list is an X-macro, which checkpatch takes for a complex macro.
+# The generated files must be what the spec generates: a hand edit fails.
 style:
+	LITEPX_CACHE=$(LITEPX_CACHE) bash tests/ynl-gen.sh --check
 	$(CHECKPATCH) $(CHECKPATCH_ARGS) \
 		-f $(filter-out kmod/compat.h,$(wildcard kmod/*.c kmod/*.h)) \
 		include/uapi/linux/litepx.h
+	$(CHECKPATCH) $(CHECKPATCH_ARGS) \
+		--ignore COMPLEX_MACRO,MACRO_ARG_REUSE -f include/litepx_counters.h
 	$(CHECKPATCH) $(CHECKPATCH_ARGS) \
 		--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f kmod/compat.h
 
@@ -92,7 +105,7 @@ install: tool
 
 # The module's source only: never Kbuild output (kmod/*.o, *.cmd).
 DKMS_SOURCES := Kbuild Makefile dkms.conf $(wildcard kmod/*.c kmod/*.h) \
-	$(wildcard include/uapi/linux/*.h)
+	$(wildcard include/*.h include/uapi/linux/*.h)
 
 dkms-install:
 	rm -rf /usr/src/litepx-$(VERSION)

@@ -16,23 +16,25 @@
 
 #include "config.h"
 
+/* The defaults come from the netlink spec, as for litepxctl. */
 void litepx_config_set_defaults(struct litepx_options *opts)
 {
+	BUILD_BUG_ON(LITEPX_DEFAULT_LOG_LEVEL != LITEPX_LOG_INFO);
 	*opts = (struct litepx_options) {
-		.worker_threads = 4,
-		.idle_timeout_ms = 300000,
-		.connect_timeout_ms = 10000,
-		.shutdown_timeout_ms = 60000,
-		.log_level = LITEPX_LOG_INFO,
-		.ipv6_prefix = 64,
-		.tcp_conn_limit = 50000,
-		.tcp_conn_ip_limit = 500,
-		.udp_session_limit = 25000,
-		.udp_session_ip_limit = 500,
-		.udp_pps_ip_limit = 5000,
-		.udp_bps_ip_limit = 5242880,
-		.rcvbuf = 1048576,
-		.sndbuf = 1048576,
+		.worker_threads = LITEPX_DEFAULT_WORKER_THREADS,
+		.idle_timeout_ms = LITEPX_DEFAULT_IDLE_TIMEOUT,
+		.connect_timeout_ms = LITEPX_DEFAULT_CONNECT_TIMEOUT,
+		.shutdown_timeout_ms = LITEPX_DEFAULT_SHUTDOWN_TIMEOUT,
+		.log_level = LITEPX_DEFAULT_LOG_LEVEL,
+		.ipv6_prefix = LITEPX_DEFAULT_IPV6_PREFIX,
+		.tcp_conn_limit = LITEPX_DEFAULT_TCP_CONN_LIMIT,
+		.tcp_conn_ip_limit = LITEPX_DEFAULT_TCP_CONN_IP_LIMIT,
+		.udp_session_limit = LITEPX_DEFAULT_UDP_SESSION_LIMIT,
+		.udp_session_ip_limit = LITEPX_DEFAULT_UDP_SESSION_IP_LIMIT,
+		.udp_pps_ip_limit = LITEPX_DEFAULT_UDP_PPS_IP_LIMIT,
+		.udp_bps_ip_limit = LITEPX_DEFAULT_UDP_BPS_IP_LIMIT,
+		.rcvbuf = LITEPX_DEFAULT_RCVBUF,
+		.sndbuf = LITEPX_DEFAULT_SNDBUF,
 	};
 }
 

@@ -8,6 +8,7 @@
 #include <linux/percpu.h>
 #include <linux/types.h>
 #include <linux/litepx.h>
+#include <litepx_counters.h>
 
 struct netlink_ext_ack;
 struct nlattr;
@@ -37,33 +38,6 @@ struct litepx_options {
 	u32 sndbuf;
 	u32 ncpus;
 	u32 *cpus;			/* cpu_affinity, ncpus entries */
-};
-
-/* A route's counters, in the order /proc/litepx/routes prints them. */
-enum litepx_counter {
-	LITEPX_CNT_CONNS,
-	LITEPX_CNT_BYTES_TO_TARGET,
-	LITEPX_CNT_BYTES_TO_CLIENT,
-	LITEPX_CNT_REFUSED_CONN_LIMIT,
-	LITEPX_CNT_REFUSED_IP_LIMIT,
-	LITEPX_CNT_CONNECT_FAILURES,
-	LITEPX_CNT_CONNECT_TIMEOUTS,
-	LITEPX_CNT_IDLE_TIMEOUTS,
-	LITEPX_CNT_SHUTDOWN_TIMEOUTS,
-	LITEPX_CNT_RESETS,
-	/* UDP; the two byte counters above count datagram payload too. */
-	LITEPX_CNT_SESSIONS,
-	LITEPX_CNT_PACKETS_TO_TARGET,
-	LITEPX_CNT_PACKETS_TO_CLIENT,
-	LITEPX_CNT_REFUSED_SESSION_LIMIT,
-	LITEPX_CNT_DROPPED_PPS,
-	LITEPX_CNT_DROPPED_BPS,
-	LITEPX_CNT_SESSION_EXPIRIES,
-	LITEPX_CNT_DROPPED_OTHER,
-	LITEPX_CNT_REFUSED_SESSION_IP_LIMIT,
-	LITEPX_CNT_SESSIONS_EVICTED,
-
-	__LITEPX_CNT_MAX
 };
 
 /* Counters one CPU adds to; summed when shown. */

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The "litepx" generic netlink family: include/uapi/linux/litepx.h
- * documents every command and attribute, docs/netlink/litepx.yaml is the
- * reference spec. Netlink input is untrusted: the policies check types and
- * ranges, and the parsers below check every rule that links attributes.
+ * The "litepx" generic netlink family. docs/netlink/litepx.yaml documents
+ * every command and attribute; the policies and the op table are generated
+ * from it into netlink-gen.c. Netlink input is untrusted: the policies
+ * check types and ranges, and the parsers below check every rule that
+ * links attributes.
  */
 #include <linux/ipv6.h>
 #include <net/genetlink.h>
@@ -12,69 +13,12 @@
 
 #include "config.h"
 #include "netlink.h"
+#include "netlink-gen.h"
 #include "pernet.h"
 #include "tcp.h"
 #include "udp.h"
 
 static struct genl_family litepx_genl_family;
-
-static const struct nla_policy litepx_addr_policy[LITEPX_ADDR_A_MAX + 1] = {
-	[LITEPX_ADDR_A_IN] = NLA_POLICY_EXACT_LEN(sizeof(__be32)),
-	[LITEPX_ADDR_A_IN6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
-};
-
-static const struct nla_policy litepx_opt_policy[LITEPX_OPT_A_MAX + 1] = {
-	[LITEPX_OPT_A_WORKER_THREADS] = NLA_POLICY_MAX(NLA_U32,
-						       LITEPX_MAX_CPUS),
-	[LITEPX_OPT_A_IDLE_TIMEOUT] = NLA_POLICY_MIN(NLA_U32, 1),
-	[LITEPX_OPT_A_CONNECT_TIMEOUT] = NLA_POLICY_MIN(NLA_U32, 1),
-	[LITEPX_OPT_A_SHUTDOWN_TIMEOUT] = NLA_POLICY_MIN(NLA_U32, 1),
-	[LITEPX_OPT_A_LOG_LEVEL] = NLA_POLICY_MAX(NLA_U8, LITEPX_LOG_MAX),
-	[LITEPX_OPT_A_TCP_CONN_LIMIT] = { .type = NLA_U32 },
-	[LITEPX_OPT_A_TCP_CONN_IP_LIMIT] = { .type = NLA_U32 },
-	[LITEPX_OPT_A_UDP_SESSION_LIMIT] = { .type = NLA_U32 },
-	[LITEPX_OPT_A_UDP_SESSION_IP_LIMIT] = { .type = NLA_U32 },
-	[LITEPX_OPT_A_UDP_PPS_IP_LIMIT] = { .type = NLA_U32 },
-	[LITEPX_OPT_A_UDP_BPS_IP_LIMIT] = { .type = NLA_U64 },
-	[LITEPX_OPT_A_IPV6_PREFIX] = NLA_POLICY_RANGE(NLA_U8, 1, 128),
-	[LITEPX_OPT_A_CPU] = NLA_POLICY_MAX(NLA_U32, LITEPX_MAX_CPUS - 1),
-	[LITEPX_OPT_A_RCVBUF] = { .type = NLA_U32 },
-	[LITEPX_OPT_A_SNDBUF] = { .type = NLA_U32 },
-	[LITEPX_OPT_A_PAD] = { .type = NLA_REJECT },
-};
-
-static const struct nla_policy litepx_route_policy[LITEPX_ROUTE_A_MAX + 1] = {
-	[LITEPX_ROUTE_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[LITEPX_ROUTE_A_PROTOCOLS] = NLA_POLICY_RANGE(NLA_U8, LITEPX_PROTO_TCP,
-						      LITEPX_PROTO_ALL),
-	[LITEPX_ROUTE_A_LISTEN] = NLA_POLICY_NESTED(litepx_addr_policy),
-	[LITEPX_ROUTE_A_PORT_FROM] = NLA_POLICY_MIN(NLA_U16, 1),
-	[LITEPX_ROUTE_A_PORT_TO] = NLA_POLICY_MIN(NLA_U16, 1),
-	[LITEPX_ROUTE_A_DEST_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
-	[LITEPX_ROUTE_A_DEST_HOST] = { .type = NLA_NUL_STRING,
-				       .len = LITEPX_HOST_MAX - 1 },
-	[LITEPX_ROUTE_A_DEST] = NLA_POLICY_NESTED(litepx_addr_policy),
-	[LITEPX_ROUTE_A_PROXY_PROTOCOL] = NLA_POLICY_MAX(NLA_U8,
-							 LITEPX_PROXY_MAX),
-	[LITEPX_ROUTE_A_DESCRIPTION] = { .type = NLA_NUL_STRING,
-					 .len = LITEPX_DESCRIPTION_MAX - 1 },
-	[LITEPX_ROUTE_A_IDLE_TIMEOUT] = NLA_POLICY_MIN(NLA_U32, 1),
-	[LITEPX_ROUTE_A_CONNECT_TIMEOUT] = NLA_POLICY_MIN(NLA_U32, 1),
-	[LITEPX_ROUTE_A_SHUTDOWN_TIMEOUT] = NLA_POLICY_MIN(NLA_U32, 1),
-};
-
-static const struct nla_policy litepx_config_set_policy[LITEPX_A_MAX + 1] = {
-	[LITEPX_A_OPTIONS] = NLA_POLICY_NESTED(litepx_opt_policy),
-	[LITEPX_A_ROUTE] = NLA_POLICY_NESTED(litepx_route_policy),
-};
-
-/*
- * For commands that take no attributes. A maxattr of 0 would skip
- * validation altogether, hence one rejected slot, as the genl core does.
- */
-static const struct nla_policy litepx_no_attrs_policy[2] = {
-	[1] = { .type = NLA_REJECT },
-};
 
 /* Upper bound for socket buffer sizes: sk_rcvbuf is an int, doubled. */
 #define LITEPX_SOCKBUF_MAX	(INT_MAX / 2)
@@ -109,7 +53,7 @@ static int parse_addr(const struct nlattr *attr, struct litepx_addr *addr,
 	struct nlattr *tb[LITEPX_ADDR_A_MAX + 1];
 	int err;
 
-	err = nla_parse_nested(tb, LITEPX_ADDR_A_MAX, attr, litepx_addr_policy,
+	err = nla_parse_nested(tb, LITEPX_ADDR_A_MAX, attr, litepx_addr_nl_policy,
 			       extack);
 	if (err)
 		return err;
@@ -284,11 +228,16 @@ static struct litepx_route *parse_route(const struct nlattr *nest,
 	int err;
 
 	err = nla_parse_nested(tb, LITEPX_ROUTE_A_MAX, nest,
-			       litepx_route_policy, extack);
+			       litepx_route_nl_policy, extack);
 	if (err)
 		return ERR_PTR(err);
 	if (!route_has_required(extack, nest, tb))
 		return ERR_PTR(-EINVAL);
+	if (tb[LITEPX_ROUTE_A_STATS]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LITEPX_ROUTE_A_STATS],
+				    "STATS is read-only");
+		return ERR_PTR(-EINVAL);
+	}
 	ndests = count_dests(nest);
 	if (ndests > LITEPX_MAX_DESTS) {
 		NL_SET_ERR_MSG_ATTR(extack, nest,
@@ -371,7 +320,7 @@ static int parse_options(const struct nlattr *nest,
 	struct nlattr *tb[LITEPX_OPT_A_MAX + 1];
 	int err;
 
-	err = nla_parse_nested(tb, LITEPX_OPT_A_MAX, nest, litepx_opt_policy,
+	err = nla_parse_nested(tb, LITEPX_OPT_A_MAX, nest, litepx_opt_nl_policy,
 			       extack);
 	if (err)
 		return err;
@@ -479,8 +428,27 @@ err_free:
 	return ERR_PTR(err);
 }
 
-static int litepx_nl_config_set_doit(struct sk_buff *skb,
-				     struct genl_info *info)
+/*
+ * The family has one policy, for CONFIG_SET's attributes: CONFIG_GET and
+ * FLUSH, which take none, refuse them here. The dumps cannot: genl_small_ops
+ * have no .start, and an error from a dumpit reaches userspace only in
+ * NLMSG_DONE, which libnl does not read; they ignore well-formed ones.
+ */
+static int reject_attrs(struct nlattr **attrs, struct netlink_ext_ack *extack)
+{
+	int i;
+
+	for (i = 1; i < ARRAY_SIZE(litepx_nl_policy); i++) {
+		if (attrs && attrs[i]) {
+			NL_SET_ERR_MSG_ATTR(extack, attrs[i],
+					    "command takes no attributes");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int litepx_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct litepx_net *ln = litepx_net(genl_info_net(info));
 	struct litepx_config *cfg;
@@ -491,8 +459,13 @@ static int litepx_nl_config_set_doit(struct sk_buff *skb,
 	return litepx_net_replace_config(ln, cfg, info->extack);
 }
 
-static int litepx_nl_flush_doit(struct sk_buff *skb, struct genl_info *info)
+int litepx_nl_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	int err;
+
+	err = reject_attrs(info->attrs, info->extack);
+	if (err)
+		return err;
 	return litepx_net_replace_config(litepx_net(genl_info_net(info)), NULL,
 					 info->extack);
 }
@@ -585,22 +558,13 @@ static int put_route_fields(struct sk_buff *skb,
 	return 0;
 }
 
-/*
- * The attribute of each counter: the first ones in order from
- * LITEPX_STATS_A_CONNS; counters added since follow SESSIONS_ACTIVE, so
- * that no attribute changes its number.
- */
-static int stats_attr(int counter)
-{
-	BUILD_BUG_ON(LITEPX_STATS_A_CONNS + LITEPX_CNT_DROPPED_OTHER + 1 !=
-		     LITEPX_STATS_A_SESSIONS_ACTIVE);
-	BUILD_BUG_ON(LITEPX_STATS_A_SESSIONS_ACTIVE + __LITEPX_CNT_MAX -
-		     LITEPX_CNT_DROPPED_OTHER - 1 != LITEPX_STATS_A_MAX);
-	if (counter <= LITEPX_CNT_DROPPED_OTHER)
-		return LITEPX_STATS_A_CONNS + counter;
-	return LITEPX_STATS_A_SESSIONS_ACTIVE + counter -
-	       LITEPX_CNT_DROPPED_OTHER;
-}
+#define STATS_ATTR(NAME, name)					\
+	[LITEPX_CNT_##NAME] = LITEPX_STATS_A_##NAME,
+
+/* The dump attribute of each counter. */
+static const u16 stats_attrs[__LITEPX_CNT_MAX] = {
+	LITEPX_COUNTERS(STATS_ATTR)
+};
 
 static int put_stats(struct sk_buff *skb, const struct litepx_route *route)
 {
@@ -608,6 +572,8 @@ static int put_stats(struct sk_buff *skb, const struct litepx_route *route)
 	struct nlattr *nest;
 	int i;
 
+	/* Every stats attribute but PAD and the two gauges is a counter. */
+	BUILD_BUG_ON(__LITEPX_CNT_MAX + 3 != LITEPX_STATS_A_MAX);
 	litepx_route_counters_sum(route, &sum);
 	nest = nla_nest_start(skb, LITEPX_ROUTE_A_STATS);
 	if (!nest)
@@ -616,7 +582,7 @@ static int put_stats(struct sk_buff *skb, const struct litepx_route *route)
 			atomic_read(&route->stats->active)))
 		goto err_cancel;
 	for (i = 0; i < __LITEPX_CNT_MAX; i++)
-		if (nla_put_u64_64bit(skb, stats_attr(i), sum.v[i],
+		if (nla_put_u64_64bit(skb, stats_attrs[i], sum.v[i],
 				      LITEPX_STATS_A_PAD))
 			goto err_cancel;
 	if (nla_put_u32(skb, LITEPX_STATS_A_SESSIONS_ACTIVE,
@@ -657,8 +623,7 @@ err_cancel:
 	return -EMSGSIZE;
 }
 
-static int litepx_nl_config_get_doit(struct sk_buff *skb,
-				     struct genl_info *info)
+int litepx_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct litepx_net *ln = litepx_net(genl_info_net(info));
 	const struct litepx_config *cfg;
@@ -667,6 +632,9 @@ static int litepx_nl_config_get_doit(struct sk_buff *skb,
 	void *hdr;
 	int err;
 
+	err = reject_attrs(info->attrs, info->extack);
+	if (err)
+		return err;
 	msg = genlmsg_new(NLMSG_GOODSIZE + LITEPX_MAX_CPUS * nla_total_size(4),
 			  GFP_KERNEL);
 	if (!msg)
@@ -695,8 +663,8 @@ err_free:
 	return err;
 }
 
-static int litepx_nl_route_get_dumpit(struct sk_buff *skb,
-				      struct netlink_callback *cb)
+int litepx_nl_route_get_dumpit(struct sk_buff *skb,
+			       struct netlink_callback *cb)
 {
 	struct litepx_net *ln = litepx_net(sock_net(skb->sk));
 	const struct litepx_config *cfg;
@@ -794,8 +762,7 @@ full:
  * Connections come and go between the parts of a dump, so a resumed dump
  * may skip or repeat one: it is a view, not a snapshot.
  */
-static int litepx_nl_conn_get_dumpit(struct sk_buff *skb,
-				     struct netlink_callback *cb)
+int litepx_nl_conn_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct litepx_session_cursor cur = { cb->args[1], cb->args[2] };
 	struct litepx_net *ln = litepx_net(sock_net(skb->sk));
@@ -811,51 +778,16 @@ static int litepx_nl_conn_get_dumpit(struct sk_buff *skb,
 	return skb->len;
 }
 
-static const struct genl_ops litepx_genl_ops[] = {
-	{
-		.cmd = LITEPX_CMD_CONFIG_SET,
-		.doit = litepx_nl_config_set_doit,
-		.policy = litepx_config_set_policy,
-		.maxattr = LITEPX_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = LITEPX_CMD_CONFIG_GET,
-		.doit = litepx_nl_config_get_doit,
-		.policy = litepx_no_attrs_policy,
-		.maxattr = ARRAY_SIZE(litepx_no_attrs_policy) - 1,
-	},
-	{
-		.cmd = LITEPX_CMD_ROUTE_GET,
-		.dumpit = litepx_nl_route_get_dumpit,
-		.policy = litepx_no_attrs_policy,
-		.maxattr = ARRAY_SIZE(litepx_no_attrs_policy) - 1,
-	},
-	{
-		.cmd = LITEPX_CMD_FLUSH,
-		.doit = litepx_nl_flush_doit,
-		.policy = litepx_no_attrs_policy,
-		.maxattr = ARRAY_SIZE(litepx_no_attrs_policy) - 1,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = LITEPX_CMD_CONN_GET,
-		.dumpit = litepx_nl_conn_get_dumpit,
-		.policy = litepx_no_attrs_policy,
-		.maxattr = ARRAY_SIZE(litepx_no_attrs_policy) - 1,
-		.flags = GENL_ADMIN_PERM,
-	},
-};
-
 static struct genl_family litepx_genl_family __ro_after_init = {
 	.name = LITEPX_GENL_NAME,
 	.version = LITEPX_GENL_VERSION,
-	.maxattr = LITEPX_A_MAX,
+	.policy = litepx_nl_policy,
+	.maxattr = ARRAY_SIZE(litepx_nl_policy) - 1,
 	.netnsok = true,
 	.parallel_ops = true,
 	.module = THIS_MODULE,
-	.ops = litepx_genl_ops,
-	.n_ops = ARRAY_SIZE(litepx_genl_ops),
+	.small_ops = litepx_nl_ops,
+	.n_small_ops = ARRAY_SIZE(litepx_nl_ops),
 };
 
 int __init litepx_genetlink_init(void)

@@ -199,27 +199,11 @@ static const struct seq_operations routes_seq_ops = {
 	.show = routes_show,
 };
 
+#define COUNTER_NAME(NAME, name)					\
+	[LITEPX_CNT_##NAME] = #name,
+
 static const char * const counter_names[__LITEPX_CNT_MAX] = {
-	[LITEPX_CNT_CONNS] = "conns",
-	[LITEPX_CNT_BYTES_TO_TARGET] = "bytes_to_target",
-	[LITEPX_CNT_BYTES_TO_CLIENT] = "bytes_to_client",
-	[LITEPX_CNT_REFUSED_CONN_LIMIT] = "refused_conn_limit",
-	[LITEPX_CNT_REFUSED_IP_LIMIT] = "refused_ip_limit",
-	[LITEPX_CNT_CONNECT_FAILURES] = "connect_failures",
-	[LITEPX_CNT_CONNECT_TIMEOUTS] = "connect_timeouts",
-	[LITEPX_CNT_IDLE_TIMEOUTS] = "idle_timeouts",
-	[LITEPX_CNT_SHUTDOWN_TIMEOUTS] = "shutdown_timeouts",
-	[LITEPX_CNT_RESETS] = "resets",
-	[LITEPX_CNT_SESSIONS] = "sessions",
-	[LITEPX_CNT_PACKETS_TO_TARGET] = "packets_to_target",
-	[LITEPX_CNT_PACKETS_TO_CLIENT] = "packets_to_client",
-	[LITEPX_CNT_REFUSED_SESSION_LIMIT] = "refused_session_limit",
-	[LITEPX_CNT_DROPPED_PPS] = "dropped_pps",
-	[LITEPX_CNT_DROPPED_BPS] = "dropped_bps",
-	[LITEPX_CNT_SESSION_EXPIRIES] = "session_expiries",
-	[LITEPX_CNT_DROPPED_OTHER] = "dropped_other",
-	[LITEPX_CNT_REFUSED_SESSION_IP_LIMIT] = "refused_session_ip_limit",
-	[LITEPX_CNT_SESSIONS_EVICTED] = "sessions_evicted",
+	LITEPX_COUNTERS(COUNTER_NAME)
 };
 
 /* Totals of the routes in force, and the namespace's live objects. */

@@ -157,20 +157,20 @@ static bool events_ok(struct loader *ld, const char *buf, size_t len)
 static void set_defaults(struct lpx_options *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->worker_threads = LPX_DEFAULT_WORKER_THREADS;
-	o->idle_timeout_ms = LPX_DEFAULT_IDLE_TIMEOUT_MS;
-	o->connect_timeout_ms = LPX_DEFAULT_CONNECT_TIMEOUT_MS;
-	o->shutdown_timeout_ms = LPX_DEFAULT_SHUTDOWN_TIMEOUT_MS;
-	o->log_level = LPX_DEFAULT_LOG_LEVEL;
-	o->tcp_conn_limit = LPX_DEFAULT_TCP_CONN_LIMIT;
-	o->tcp_conn_ip_limit = LPX_DEFAULT_TCP_CONN_IP_LIMIT;
-	o->udp_session_limit = LPX_DEFAULT_UDP_SESSION_LIMIT;
-	o->udp_session_ip_limit = LPX_DEFAULT_UDP_SESSION_IP_LIMIT;
-	o->udp_pps_ip_limit = LPX_DEFAULT_UDP_PPS_IP_LIMIT;
-	o->udp_bps_ip_limit = LPX_DEFAULT_UDP_BPS_IP_LIMIT;
-	o->ipv6_prefix = LPX_DEFAULT_IPV6_PREFIX;
-	o->rcvbuf = LPX_DEFAULT_RCVBUF;
-	o->sndbuf = LPX_DEFAULT_SNDBUF;
+	o->worker_threads = LITEPX_DEFAULT_WORKER_THREADS;
+	o->idle_timeout_ms = LITEPX_DEFAULT_IDLE_TIMEOUT;
+	o->connect_timeout_ms = LITEPX_DEFAULT_CONNECT_TIMEOUT;
+	o->shutdown_timeout_ms = LITEPX_DEFAULT_SHUTDOWN_TIMEOUT;
+	o->log_level = LITEPX_DEFAULT_LOG_LEVEL;
+	o->tcp_conn_limit = LITEPX_DEFAULT_TCP_CONN_LIMIT;
+	o->tcp_conn_ip_limit = LITEPX_DEFAULT_TCP_CONN_IP_LIMIT;
+	o->udp_session_limit = LITEPX_DEFAULT_UDP_SESSION_LIMIT;
+	o->udp_session_ip_limit = LITEPX_DEFAULT_UDP_SESSION_IP_LIMIT;
+	o->udp_pps_ip_limit = LITEPX_DEFAULT_UDP_PPS_IP_LIMIT;
+	o->udp_bps_ip_limit = LITEPX_DEFAULT_UDP_BPS_IP_LIMIT;
+	o->ipv6_prefix = LITEPX_DEFAULT_IPV6_PREFIX;
+	o->rcvbuf = LITEPX_DEFAULT_RCVBUF;
+	o->sndbuf = LITEPX_DEFAULT_SNDBUF;
 }
 
 static void load_document(struct loader *ld, const char *buf, size_t len)

@@ -12,8 +12,6 @@
 
 #include "commands.h"
 
-#define LITEPX_VERSION "0.1.0"
-
 const char *lpx_prog = "litepxctl";
 
 /* Where the running kernel tells the loaded module's MODULE_VERSION. */

@@ -14,21 +14,10 @@
 
 #include <linux/litepx.h>
 
-/* Defaults: the values of SEED.md's reference configuration. */
-#define LPX_DEFAULT_WORKER_THREADS	4
-#define LPX_DEFAULT_IDLE_TIMEOUT_MS	300000
-#define LPX_DEFAULT_CONNECT_TIMEOUT_MS	10000
-#define LPX_DEFAULT_SHUTDOWN_TIMEOUT_MS	60000
-#define LPX_DEFAULT_LOG_LEVEL		LITEPX_LOG_INFO
-#define LPX_DEFAULT_TCP_CONN_LIMIT	50000
-#define LPX_DEFAULT_TCP_CONN_IP_LIMIT	500
-#define LPX_DEFAULT_UDP_SESSION_LIMIT	25000
-#define LPX_DEFAULT_UDP_SESSION_IP_LIMIT 500
-#define LPX_DEFAULT_UDP_PPS_IP_LIMIT	5000
-#define LPX_DEFAULT_UDP_BPS_IP_LIMIT	5242880
-#define LPX_DEFAULT_IPV6_PREFIX		64
-#define LPX_DEFAULT_RCVBUF		1048576
-#define LPX_DEFAULT_SNDBUF		1048576
+/*
+ * Defaults: LITEPX_DEFAULT_* in <linux/litepx.h>, generated from the
+ * netlink spec, the same values the module uses.
+ */
 
 struct lpx_addr {
 	int family;			/* AF_INET or AF_INET6 */

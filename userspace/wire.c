@@ -317,24 +317,20 @@ int lpx_nl_parse_options(struct nlattr *nest, struct lpx_options *o)
 	return parse_cpus(nest, o);
 }
 
+#define COUNTER_NAME(NAME, name)	[LITEPX_CNT_##NAME] = #name,
+#define COUNTER_CASE(NAME, name)	case LITEPX_STATS_A_##NAME: \
+					return LITEPX_CNT_##NAME;
+
 const char *const lpx_counter_names[LPX_NCOUNTERS] = {
-	"conns", "bytes_to_target", "bytes_to_client", "refused_conn_limit",
-	"refused_ip_limit", "connect_failures", "connect_timeouts",
-	"idle_timeouts", "shutdown_timeouts", "resets", "sessions",
-	"packets_to_target", "packets_to_client", "refused_session_limit",
-	"dropped_pps", "dropped_bps", "session_expiries", "dropped_other",
-	"refused_session_ip_limit", "sessions_evicted",
+	LITEPX_COUNTERS(COUNTER_NAME)
 };
 
-/* The counter of a stats attribute (the inverse of the kernel's map), or -1. */
+/* The counter of a stats attribute, or -1. */
 static int stats_counter(int type)
 {
-	if (type >= LITEPX_STATS_A_CONNS && type <= LITEPX_STATS_A_DROPPED_OTHER)
-		return type - LITEPX_STATS_A_CONNS;
-	if (type > LITEPX_STATS_A_SESSIONS_ACTIVE &&
-	    type <= LITEPX_STATS_A_MAX)
-		return LITEPX_STATS_A_DROPPED_OTHER - LITEPX_STATS_A_CONNS +
-		       type - LITEPX_STATS_A_SESSIONS_ACTIVE;
+	switch (type) {
+	LITEPX_COUNTERS(COUNTER_CASE)
+	}
 	return -1;
 }
 

@@ -12,13 +12,10 @@
 #include <netlink/msg.h>
 
 #include "model.h"
+#include "../include/litepx_counters.h"
 
-/*
- * A route's u64 counters: LITEPX_STATS_A_CONNS to _DROPPED_OTHER, then
- * those after LITEPX_STATS_A_SESSIONS_ACTIVE.
- */
-#define LPX_NCOUNTERS (LITEPX_STATS_A_DROPPED_OTHER - LITEPX_STATS_A_CONNS + \
-		       1 + LITEPX_STATS_A_MAX - LITEPX_STATS_A_SESSIONS_ACTIVE)
+/* A route's u64 counters, indexed by enum litepx_counter. */
+#define LPX_NCOUNTERS __LITEPX_CNT_MAX
 
 struct lpx_route_stats {
 	uint32_t id;

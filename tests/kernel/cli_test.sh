@@ -12,6 +12,8 @@ inns() {
 	unshare --net sh -c "$*"
 }
 
+check "litepxctl and the module have one version" sh -c \
+	"$ctl version | grep -qF \"litepxctl \$(cat /sys/module/litepx/version) \""
 check "load config/routes.yml" $ctl load config/routes.yml
 check "show lists the example's routes" sh -c "$ctl show | grep -q 9000"
 check "show --json is valid JSON" sh -c "$ctl show --json | python3 -m json.tool"

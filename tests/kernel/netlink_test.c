@@ -59,20 +59,20 @@ static void add_route(struct lpx_config *cfg, uint16_t from, uint16_t to,
 static void default_options(struct lpx_options *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->worker_threads = LPX_DEFAULT_WORKER_THREADS;
-	o->idle_timeout_ms = LPX_DEFAULT_IDLE_TIMEOUT_MS;
-	o->connect_timeout_ms = LPX_DEFAULT_CONNECT_TIMEOUT_MS;
-	o->shutdown_timeout_ms = LPX_DEFAULT_SHUTDOWN_TIMEOUT_MS;
-	o->log_level = LPX_DEFAULT_LOG_LEVEL;
-	o->tcp_conn_limit = LPX_DEFAULT_TCP_CONN_LIMIT;
-	o->tcp_conn_ip_limit = LPX_DEFAULT_TCP_CONN_IP_LIMIT;
-	o->udp_session_limit = LPX_DEFAULT_UDP_SESSION_LIMIT;
-	o->udp_session_ip_limit = LPX_DEFAULT_UDP_SESSION_IP_LIMIT;
-	o->udp_pps_ip_limit = LPX_DEFAULT_UDP_PPS_IP_LIMIT;
-	o->udp_bps_ip_limit = LPX_DEFAULT_UDP_BPS_IP_LIMIT;
-	o->ipv6_prefix = LPX_DEFAULT_IPV6_PREFIX;
-	o->rcvbuf = LPX_DEFAULT_RCVBUF;
-	o->sndbuf = LPX_DEFAULT_SNDBUF;
+	o->worker_threads = LITEPX_DEFAULT_WORKER_THREADS;
+	o->idle_timeout_ms = LITEPX_DEFAULT_IDLE_TIMEOUT;
+	o->connect_timeout_ms = LITEPX_DEFAULT_CONNECT_TIMEOUT;
+	o->shutdown_timeout_ms = LITEPX_DEFAULT_SHUTDOWN_TIMEOUT;
+	o->log_level = LITEPX_DEFAULT_LOG_LEVEL;
+	o->tcp_conn_limit = LITEPX_DEFAULT_TCP_CONN_LIMIT;
+	o->tcp_conn_ip_limit = LITEPX_DEFAULT_TCP_CONN_IP_LIMIT;
+	o->udp_session_limit = LITEPX_DEFAULT_UDP_SESSION_LIMIT;
+	o->udp_session_ip_limit = LITEPX_DEFAULT_UDP_SESSION_IP_LIMIT;
+	o->udp_pps_ip_limit = LITEPX_DEFAULT_UDP_PPS_IP_LIMIT;
+	o->udp_bps_ip_limit = LITEPX_DEFAULT_UDP_BPS_IP_LIMIT;
+	o->ipv6_prefix = LITEPX_DEFAULT_IPV6_PREFIX;
+	o->rcvbuf = LITEPX_DEFAULT_RCVBUF;
+	o->sndbuf = LITEPX_DEFAULT_SNDBUF;
 }
 
 /* Two routes, one v4 single port with a description, one v6 range. */
@@ -153,13 +153,13 @@ TEST_F(netns, empty_namespace)
 	ASSERT_EQ(0, dump(self->nl, &got));
 	EXPECT_EQ(0, got.nroutes);
 	/* The kernel's defaults are the ones litepxctl documents. */
-	EXPECT_EQ(LPX_DEFAULT_IDLE_TIMEOUT_MS, got.opts.idle_timeout_ms);
-	EXPECT_EQ(LPX_DEFAULT_TCP_CONN_IP_LIMIT, got.opts.tcp_conn_ip_limit);
-	EXPECT_EQ(LPX_DEFAULT_UDP_SESSION_LIMIT, got.opts.udp_session_limit);
-	EXPECT_EQ(LPX_DEFAULT_UDP_SESSION_IP_LIMIT,
+	EXPECT_EQ(LITEPX_DEFAULT_IDLE_TIMEOUT, got.opts.idle_timeout_ms);
+	EXPECT_EQ(LITEPX_DEFAULT_TCP_CONN_IP_LIMIT, got.opts.tcp_conn_ip_limit);
+	EXPECT_EQ(LITEPX_DEFAULT_UDP_SESSION_LIMIT, got.opts.udp_session_limit);
+	EXPECT_EQ(LITEPX_DEFAULT_UDP_SESSION_IP_LIMIT,
 		  got.opts.udp_session_ip_limit);
-	EXPECT_EQ(LPX_DEFAULT_UDP_PPS_IP_LIMIT, got.opts.udp_pps_ip_limit);
-	EXPECT_EQ(LPX_DEFAULT_UDP_BPS_IP_LIMIT, got.opts.udp_bps_ip_limit);
+	EXPECT_EQ(LITEPX_DEFAULT_UDP_PPS_IP_LIMIT, got.opts.udp_pps_ip_limit);
+	EXPECT_EQ(LITEPX_DEFAULT_UDP_BPS_IP_LIMIT, got.opts.udp_bps_ip_limit);
 	lpx_config_free(&got);
 	EXPECT_NE(NULL, strstr(read_file("/proc/litepx/config"), "routes 0"));
 }
@@ -249,7 +249,7 @@ TEST_F(netns, reload_replaces_and_bumps_generation)
 	ASSERT_EQ(3, got.nroutes);
 	EXPECT_EQ(25, got.routes[0].port_from);
 	EXPECT_EQ(2525, got.routes[0].dest_port);
-	EXPECT_EQ(LPX_DEFAULT_IDLE_TIMEOUT_MS, got.opts.idle_timeout_ms);
+	EXPECT_EQ(LITEPX_DEFAULT_IDLE_TIMEOUT, got.opts.idle_timeout_ms);
 	lpx_config_free(&got);
 	lpx_config_free(&second);
 }
@@ -715,6 +715,30 @@ static void build_junk_in_get(struct nl_msg *msg)
 	nla_put_u32(msg, LITEPX_A_ROUTE_COUNT, 3);
 }
 
+/*
+ * A well-formed route to a command that takes no attributes: the family
+ * has one policy, CONFIG_SET's, so only the handlers can refuse it (the
+ * dumps cannot: kmod/netlink.c says why).
+ */
+static void build_route_in_get(struct nl_msg *msg)
+{
+	good_route(msg, 1, 80);
+}
+
+/* Counters are dumped, never set. */
+static void build_route_with_stats(struct nl_msg *msg)
+{
+	struct nlattr *n = nest(msg, LITEPX_A_ROUTE);
+	struct nlattr *st;
+
+	route_body(msg, 1, 80, 80);
+	put_v4(msg, LITEPX_ROUTE_A_DEST, "192.0.2.1");
+	st = nest(msg, LITEPX_ROUTE_A_STATS);
+	nla_put_u32(msg, LITEPX_STATS_A_ACTIVE, 1);
+	nla_nest_end(msg, st);
+	nla_nest_end(msg, n);
+}
+
 static const struct bad_request bad_requests[] = {
 	{ LITEPX_CMD_CONFIG_SET, build_unknown_top_attr, -EINVAL, "Unknown attribute" },
 	{ LITEPX_CMD_CONFIG_SET, build_generation_attr, -EINVAL, "" },
@@ -751,6 +775,9 @@ static const struct bad_request bad_requests[] = {
 	{ LITEPX_CMD_FLUSH, build_junk_in_get, -EINVAL, "" },
 	{ LITEPX_CMD_CONN_GET, build_junk_in_get, -EINVAL, "" },
 	{ LITEPX_CMD_FLUSH, build_unknown_top_attr, -EINVAL, "" },
+	{ LITEPX_CMD_CONFIG_GET, build_route_in_get, -EINVAL, "takes no attributes" },
+	{ LITEPX_CMD_FLUSH, build_route_in_get, -EINVAL, "takes no attributes" },
+	{ LITEPX_CMD_CONFIG_SET, build_route_with_stats, -EINVAL, "" },
 };
 
 TEST_F(netns, malformed_requests_are_refused)

@@ -88,8 +88,8 @@ done
 result $? "litepxctl(8) describes every /proc/litepx file" "$missing"
 
 missing=""
-counters=$(sed -n '/lpx_counter_names\[.*=/,/};/p' $TOP/userspace/*.c |
-	grep -oE '"[a-z_]+"' | tr -d '"')
+counters=$(sed -nE 's/^\s*X\([A-Z_]+, ([a-z_]+)\).*/\1/p' \
+	$TOP/include/litepx_counters.h)
 for c in $counters; do
 	grep -qE "^\.BR? $c( |$)" "$TOOL_MAN" || missing+="$c "
 done

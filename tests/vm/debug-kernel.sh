@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# debug-kernel.sh kernel|build|run [--timeout SEC] [-- COMMAND...]
+# debug-kernel.sh kernel|build|run|source [--timeout SEC] [-- COMMAND...]
 #
 # The debug kernel lane: Debian's linux-source-6.12 (trixie) built on the
 # host with gcc-12 from "make tinyconfig" + kvm_guest.config + the fragment
@@ -18,6 +18,8 @@
 #           gcc-12 against the debug kernel's build tree (bind-mounted at
 #           its host path); installs the kernel's modules.builtin* under
 #           /lib/modules/KVER so that modprobe of a built-in module works.
+#   source  download and unpack linux-source-6.12 only, and print the path
+#           of the tree (tests/ynl-gen.sh takes ynl-gen-c.py from it).
 #   run     boot it (tests/vm/run.sh --kernel) and run COMMAND (default:
 #           tests/kernel/debug_lane.sh, the whole guest suite plus the
 #           fuzzer, fault injection and torture, with kmemleak scans).
@@ -43,7 +45,7 @@ JOBS=${LITEPX_DEBUG_JOBS:-$(nproc)}
 DEBUG_APPEND="kasan_multi_shot rcupdate.rcu_cpu_stall_timeout=300 pci=noacpi"
 
 usage() {
-	echo "usage: $0 kernel|build|run [--timeout SEC] [-- COMMAND...]" >&2
+	echo "usage: $0 kernel|build|run|source [--timeout SEC] [-- COMMAND...]" >&2
 	exit 2
 }
 
@@ -259,6 +261,11 @@ main() {
 	kernel) build_kernel ;;
 	build) build_module ;;
 	run) run_guest "$@" ;;
+	source)
+		mkdir -p "$BASE"
+		unpack_source "$(source_deb)"
+		echo "$KSRC"
+		;;
 	*) usage ;;
 	esac
 }
