@@ -154,7 +154,7 @@ static bool events_ok(struct loader *ld, const char *buf, size_t len)
 	return ld->errors == before;
 }
 
-static void set_defaults(struct lpx_options *o)
+void lpx_options_set_defaults(struct lpx_options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->worker_threads = LITEPX_DEFAULT_WORKER_THREADS;
@@ -212,7 +212,7 @@ int lpx_config_load_buffer(const char *name, const char *buf, size_t len,
 
 	ld.err = ld.env->err ?: stderr;
 	memset(cfg, 0, sizeof(*cfg));
-	set_defaults(&cfg->opts);
+	lpx_options_set_defaults(&cfg->opts);
 	cfg->path = strdup(name);
 	if (!cfg->path)
 		report(&ld, NULL, NULL, "out of memory");

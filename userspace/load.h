@@ -43,4 +43,7 @@ int lpx_config_load(const char *path, const struct lpx_env *env,
 int lpx_config_load_buffer(const char *name, const char *buf, size_t len,
 			   const struct lpx_env *env, struct lpx_config *cfg);
 
+/* Every option at the default a file that leaves it out gets. */
+void lpx_options_set_defaults(struct lpx_options *o);
+
 #endif /* LITEPX_LOAD_H */

@@ -141,6 +141,20 @@ int one_route_config(struct lpx_config *cfg, unsigned int protocols,
 	return 0;
 }
 
+struct lpx_route *add_second_route(struct lpx_config *cfg, uint16_t port)
+{
+	struct lpx_route *r2 = &cfg->routes[1];
+
+	*r2 = cfg->routes[0];
+	r2->id = 2;
+	r2->port_from = port;
+	r2->port_to = port;
+	r2->dest_host = strdup(cfg->routes[0].dest_host);
+	r2->description = NULL;
+	cfg->nroutes = 2;
+	return r2;
+}
+
 int load_config(struct lpx_nl *nl, const struct lpx_config *cfg)
 {
 	int err = lpx_nl_config_set(nl, cfg);

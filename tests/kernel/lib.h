@@ -52,6 +52,8 @@ void set_dest(struct lpx_addr *a, int family, const char *text);
 int one_route_config(struct lpx_config *cfg, unsigned int protocols,
 		     uint16_t port, int family, const char *dest,
 		     uint16_t dest_port, uint32_t sockbuf);
+/* Route 2: a copy of route 1 on another port (one_route_config made room). */
+struct lpx_route *add_second_route(struct lpx_config *cfg, uint16_t port);
 
 /* Sends cfg to the kernel; prints the kernel's reason when refused. */
 int load_config(struct lpx_nl *nl, const struct lpx_config *cfg);

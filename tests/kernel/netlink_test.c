@@ -56,31 +56,12 @@ static void add_route(struct lpx_config *cfg, uint16_t from, uint16_t to,
 	r->ndests = 1;
 }
 
-static void default_options(struct lpx_options *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->worker_threads = LITEPX_DEFAULT_WORKER_THREADS;
-	o->idle_timeout_ms = LITEPX_DEFAULT_IDLE_TIMEOUT;
-	o->connect_timeout_ms = LITEPX_DEFAULT_CONNECT_TIMEOUT;
-	o->shutdown_timeout_ms = LITEPX_DEFAULT_SHUTDOWN_TIMEOUT;
-	o->log_level = LITEPX_DEFAULT_LOG_LEVEL;
-	o->tcp_conn_limit = LITEPX_DEFAULT_TCP_CONN_LIMIT;
-	o->tcp_conn_ip_limit = LITEPX_DEFAULT_TCP_CONN_IP_LIMIT;
-	o->udp_session_limit = LITEPX_DEFAULT_UDP_SESSION_LIMIT;
-	o->udp_session_ip_limit = LITEPX_DEFAULT_UDP_SESSION_IP_LIMIT;
-	o->udp_pps_ip_limit = LITEPX_DEFAULT_UDP_PPS_IP_LIMIT;
-	o->udp_bps_ip_limit = LITEPX_DEFAULT_UDP_BPS_IP_LIMIT;
-	o->ipv6_prefix = LITEPX_DEFAULT_IPV6_PREFIX;
-	o->rcvbuf = LITEPX_DEFAULT_RCVBUF;
-	o->sndbuf = LITEPX_DEFAULT_SNDBUF;
-}
-
 /* Two routes, one v4 single port with a description, one v6 range. */
 static void sample_config(struct lpx_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->path = strdup("sample.yml");
-	default_options(&cfg->opts);
+	lpx_options_set_defaults(&cfg->opts);
 	cfg->opts.idle_timeout_ms = 1234;
 	add_route(cfg, 8080, 8080, "192.0.2.10", 80);
 	cfg->routes[0].description = strdup("web");
@@ -239,7 +220,7 @@ TEST_F(netns, reload_replaces_and_bumps_generation)
 	ASSERT_EQ(0, lpx_nl_config_set(self->nl, &self->cfg));
 	gen = generation(self->nl);
 	memset(&second, 0, sizeof(second));
-	default_options(&second.opts);
+	lpx_options_set_defaults(&second.opts);
 	add_route(&second, 25, 25, "198.51.100.7", 2525);
 	add_route(&second, 5222, 5223, "198.51.100.8", 5222);
 	add_route(&second, 3478, 3478, "198.51.100.9", 3478);
@@ -276,7 +257,7 @@ TEST_F(netns, large_port_range_and_many_routes)
 	 * at scale are measured by the TCP tests.
 	 */
 	memset(&many, 0, sizeof(many));
-	default_options(&many.opts);
+	lpx_options_set_defaults(&many.opts);
 	add_route(&many, 49152, 65535, "192.0.2.20", 49152);
 	for (i = 0; i < 9000; i++)
 		add_route(&many, 10000 + i, 10000 + i, "192.0.2.21", 20000 + i);
@@ -309,7 +290,7 @@ TEST_F(netns, second_namespace_has_its_own_config)
 		if (dump(nl, &got) || got.nroutes != 0)
 			_exit(11);
 		memset(&other, 0, sizeof(other));
-		default_options(&other.opts);
+		lpx_options_set_defaults(&other.opts);
 		add_route(&other, 7000, 7000, "192.0.2.30", 7000);
 		if (lpx_nl_config_set(nl, &other))
 			_exit(12);

@@ -975,7 +975,6 @@ TEST_F(tcp, reload_keeps_unchanged_route)
 	struct stream tx = { .seed = 21, .len = 8 * MIB, .rnd = 3,
 			     .shut_after = true, .pause = 500 };
 	struct stream rx = { .seed = 21 };
-	struct lpx_route *r2;
 	pthread_t ta, tb;
 	int cfd, tfd, i;
 
@@ -988,13 +987,7 @@ TEST_F(tcp, reload_keeps_unchanged_route)
 	rx.fd = tfd;
 	pthread_create(&ta, NULL, send_stream, &tx);
 	pthread_create(&tb, NULL, recv_stream, &rx);
-	r2 = &self->cfg.routes[1];
-	*r2 = self->cfg.routes[0];
-	r2->id = 2;
-	r2->port_from = r2->port_to = LISTEN_PORT + 1;
-	r2->dest_host = strdup(variant->target);
-	r2->description = NULL;
-	self->cfg.nroutes = 2;
+	add_second_route(&self->cfg, LISTEN_PORT + 1);
 	for (i = 0; i < 5; i++) {
 		usleep(100000);
 		self->cfg.routes[1].idle_timeout_ms = 1000 + i;
@@ -1366,7 +1359,7 @@ static int relays(struct _test_data_tcp *self,
  */
 TEST_F(tcp, reload_moves_listen_between_every_address_and_one)
 {
-	struct lpx_route *r = &self->cfg.routes[0], *r2;
+	struct lpx_route *r = &self->cfg.routes[0];
 	int blocker;
 
 	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
@@ -1383,13 +1376,7 @@ TEST_F(tcp, reload_moves_listen_between_every_address_and_one)
 			    LISTEN_PORT + 1);
 	ASSERT_GE(blocker, 0);
 	r->has_listen = true;
-	r2 = &self->cfg.routes[1];
-	*r2 = *r;
-	r2->id = 2;
-	r2->port_from = r2->port_to = LISTEN_PORT + 1;
-	r2->dest_host = strdup(variant->target);
-	r2->description = NULL;
-	self->cfg.nroutes = 2;
+	add_second_route(&self->cfg, LISTEN_PORT + 1);
 	EXPECT_NE(0, load_config(self->nl, &self->cfg));
 	EXPECT_EQ(0, relays(self, variant));
 	close(blocker);

@@ -1356,7 +1356,6 @@ TEST_F(udp, reload_that_moves_the_address_of_a_name_ends_its_sessions)
 TEST_F(udp, reload_keeps_sessions_of_unchanged_routes)
 {
 	const size_t size = 200;
-	struct lpx_route *r2 = &self->cfg.routes[1];
 	struct target *moved;
 	struct client *c;
 
@@ -1366,12 +1365,7 @@ TEST_F(udp, reload_keeps_sessions_of_unchanged_routes)
 	ASSERT_NE(NULL, c);
 	ASSERT_EQ(0, exchange(c, 1, &size, 1, 1));
 
-	*r2 = self->cfg.routes[0];
-	r2->id = 2;
-	r2->port_from = r2->port_to = LISTEN_PORT + 1;
-	r2->dest_host = strdup(variant->target);
-	r2->description = NULL;
-	self->cfg.nroutes = 2;
+	add_second_route(&self->cfg, LISTEN_PORT + 1);
 	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
 	EXPECT_EQ(0, exchange(c, 1, &size, 1, 1));
 	EXPECT_EQ(1, target_nsources(self->target));
@@ -1516,16 +1510,10 @@ static void add_route2(struct _test_data_udp *self,
 		       const struct _fixture_variant_udp *variant,
 		       uint16_t dest_port, uint32_t idle_ms)
 {
-	struct lpx_route *r2 = &self->cfg.routes[1];
+	struct lpx_route *r2 = add_second_route(&self->cfg, LISTEN_PORT + 1);
 
-	*r2 = self->cfg.routes[0];
-	r2->id = 2;
-	r2->port_from = r2->port_to = LISTEN_PORT + 1;
 	r2->dest_port = dest_port;
 	r2->idle_timeout_ms = idle_ms;
-	r2->dest_host = strdup(variant->target);
-	r2->description = NULL;
-	self->cfg.nroutes = 2;
 }
 
 #define SMALL_TABLE	50
@@ -1906,7 +1894,7 @@ static bool port_shareable(int px, int family, const char *addr,
  */
 TEST_F(udp, reload_moves_listen_between_every_address_and_one)
 {
-	struct lpx_route *r = &self->cfg.routes[0], *r2;
+	struct lpx_route *r = &self->cfg.routes[0];
 	const size_t size = 200;
 	struct client *c;
 	int blocker;
@@ -1930,13 +1918,7 @@ TEST_F(udp, reload_moves_listen_between_every_address_and_one)
 				LISTEN_PORT + 1, 1 << 16);
 	ASSERT_GE(blocker, 0);
 	r->has_listen = true;
-	r2 = &self->cfg.routes[1];
-	*r2 = *r;
-	r2->id = 2;
-	r2->port_from = r2->port_to = LISTEN_PORT + 1;
-	r2->dest_host = strdup(variant->target);
-	r2->description = NULL;
-	self->cfg.nroutes = 2;
+	add_second_route(&self->cfg, LISTEN_PORT + 1);
 	EXPECT_NE(0, load_config(self->nl, &self->cfg));
 	EXPECT_EQ(0, exchange(c, 1, &size, 1, 1));
 	EXPECT_FALSE(port_shareable(self->px, variant->family,
