@@ -6,17 +6,10 @@ set -uo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 SCRATCH=$(mktemp -d)
 trap 'rm -rf "$SCRATCH"' EXIT
-N=0 FAILS=0
+. "$REPO/tests/tap.sh"
 
-ok() {
-	N=$((N + 1))
-	if [[ $1 == 0 ]]; then
-		echo "ok $N - $2"
-	else
-		echo "not ok $N - $2"
-		FAILS=$((FAILS + 1))
-		[[ -f $SCRATCH/out ]] && sed 's/^/# /' "$SCRATCH/out" | tail -n 15
-	fi
+tap_diagnose() {
+	[[ -f $SCRATCH/out ]] && sed 's/^/# /' "$SCRATCH/out" | tail -n 15
 }
 
 git -C "$REPO" ls-files -z --cached --others --exclude-standard |
@@ -28,25 +21,25 @@ NOKDIR=KDIR=$SCRATCH/no-kernel-headers
 echo "1..6"
 
 make -C "$T" CFLAGS=-O1 tool >"$T/out" 2>&1
-ok $? "make CFLAGS=-O1 tool keeps the project's own flags"
+tap_result $? "make CFLAGS=-O1 tool keeps the project's own flags"
 
 make -C "$T/userspace" -B -n CPPFLAGS=-DLPX_FROM_CPPFLAGS config.o >"$T/out" 2>&1 &&
 	grep -q -- '-DLPX_FROM_CPPFLAGS' "$T/out"
-ok $? "CPPFLAGS reach the compiler"
+tap_result $? "CPPFLAGS reach the compiler"
 
 make -C "$T/userspace" -B -n LDFLAGS=-Wl,-z,now litepxctl >"$T/out" 2>&1 &&
 	grep -E -- '-o litepxctl .*|-Wl,-z,now.*-o litepxctl' "$T/out" | grep -q -- '-Wl,-z,now'
-ok $? "LDFLAGS reach the linker"
+tap_result $? "LDFLAGS reach the linker"
 
 make -C "$T" "$NOKDIR" clean >"$T/out" 2>&1 && [[ ! -e $T/userspace/litepxctl ]]
-ok $? "make clean works without kernel headers and removes litepxctl"
+tap_result $? "make clean works without kernel headers and removes litepxctl"
 
 make -C "$T" KSELFTEST_DIR="$T/none" unit-check >"$T/out" 2>&1
 rc=$?
 ((rc != 0)) && grep -q 'kselftest.sh' "$T/out"
-ok $? "make unit-check without kselftest_harness.h says how to get it"
+tap_result $? "make unit-check without kselftest_harness.h says how to get it"
 
 make -C "$T" WERROR=1 CFLAGS="-O2 -g" CPPFLAGS="-D_FORTIFY_SOURCE=2" tool >"$T/out" 2>&1
-ok $? "the tool builds with -Werror and Debian's fortify flags"
+tap_result $? "the tool builds with -Werror and Debian's fortify flags"
 
-exit $((FAILS > 0))
+tap_done

@@ -9,19 +9,13 @@ ROUTES=../../config/routes.yml
 COMPLETION=$(cd ../../config && pwd)/litepxctl.bash-completion
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-N=0 FAILS=0
+. ../tap.sh
 
-result() {
-	N=$((N + 1))
-	if [[ $1 == 0 ]]; then
-		echo "ok $N - $2"
-	else
-		echo "not ok $N - $2"
-		FAILS=$((FAILS + 1))
-		for f in "$TMP/out" "$TMP/err"; do
-			[[ -s $f ]] && sed "s/^/# ${f##*/}: /" "$f" | head -n 8
-		done
-	fi
+tap_diagnose() {
+	local f
+	for f in "$TMP/out" "$TMP/err"; do
+		[[ -s $f ]] && sed "s/^/# ${f##*/}: /" "$f" | head -n 8
+	done
 }
 
 # run ARGS...: the tool's stdout, stderr and status in $TMP/out, err, RC.
@@ -36,23 +30,23 @@ helps() {
 }
 
 run --help
-helps ""; result $? "--help: usage on stdout, exit 0"
+helps ""; tap_result $? "--help: usage on stdout, exit 0"
 run -h
-helps ""; result $? "-h: usage on stdout, exit 0"
+helps ""; tap_result $? "-h: usage on stdout, exit 0"
 
 for cmd in check load show conns flush; do
 	run "$cmd" --help
-	helps "$cmd"; result $? "$cmd --help: its usage on stdout, exit 0"
+	helps "$cmd"; tap_result $? "$cmd --help: its usage on stdout, exit 0"
 	run "$cmd" -h
-	helps "$cmd"; result $? "$cmd -h: its usage on stdout, exit 0"
+	helps "$cmd"; tap_result $? "$cmd -h: its usage on stdout, exit 0"
 	run "$cmd" --no-such-option
 	[[ $RC == 2 && ! -s $TMP/out ]] && grep -q -- "$cmd --help" "$TMP/err"
-	result $? "$cmd --no-such-option: exit 2, a pointer to --help on stderr"
+	tap_result $? "$cmd --no-such-option: exit 2, a pointer to --help on stderr"
 done
 
 for cmd in check show conns; do
 	"$CTL" "$cmd" --help | grep -q -- '-j, --json'
-	result $? "$cmd --help documents -j/--json"
+	tap_result $? "$cmd --help documents -j/--json"
 done
 
 run check --json "$ROUTES"
@@ -60,42 +54,42 @@ cp "$TMP/out" "$TMP/long.json"
 run check -j "$ROUTES"
 [[ $RC == 0 ]] && cmp -s "$TMP/out" "$TMP/long.json" &&
 	python3 -m json.tool "$TMP/out" >/dev/null
-result $? "check -j is check --json, and valid JSON"
+tap_result $? "check -j is check --json, and valid JSON"
 
 "$CTL" check - <"$ROUTES" >"$TMP/stdin.txt" 2>"$TMP/err"
 rc=$?
 "$CTL" check "$ROUTES" >"$TMP/file.txt" 2>>"$TMP/err"
 [[ $rc == 0 ]] && diff <(grep -v "$ROUTES" "$TMP/file.txt") \
 	<(grep -v '<stdin>' "$TMP/stdin.txt") >"$TMP/out"
-result $? "check - reads standard input"
+tap_result $? "check - reads standard input"
 
 printf 'routes:\n  - port: 99999\n    dest_host: 192.0.2.1\n' |
 	"$CTL" load - >"$TMP/out" 2>"$TMP/err"
 rc=$?
 [[ $rc == 2 ]] && grep -q '^<stdin>:2:' "$TMP/err"
-result $? "load - validates standard input, names it <stdin>"
+tap_result $? "load - validates standard input, names it <stdin>"
 
 run check "$ROUTES" extra
-[[ $RC == 2 ]]; result $? "check with two files: exit 2"
+[[ $RC == 2 ]]; tap_result $? "check with two files: exit 2"
 
 run show -j
-[[ $RC != 2 ]]; result $? "show -j is accepted"
+[[ $RC != 2 ]]; tap_result $? "show -j is accepted"
 run conns --json
-[[ $RC != 2 ]]; result $? "conns --json is accepted"
+[[ $RC != 2 ]]; tap_result $? "conns --json is accepted"
 
 run --version
 [[ $RC == 0 ]] && grep -qE '^litepxctl [0-9]+\.[0-9]+' "$TMP/out"
-result $? "--version: the tool's version"
+tap_result $? "--version: the tool's version"
 run -V
 if [[ -e /sys/module/litepx ]]; then
 	grep -qx "module: $(cat /sys/module/litepx/version 2>/dev/null)" "$TMP/out"
 else
 	grep -qx 'module: not loaded' "$TMP/out"
 fi
-result $? "-V: the loaded module's version, or 'not loaded'"
+tap_result $? "-V: the loaded module's version, or 'not loaded'"
 run version
 cmp -s "$TMP/out" <("$CTL" --version)
-result $? "version is --version"
+tap_result $? "version is --version"
 
 # complete WORDS...: what bash completion offers for the last word.
 complete_words() {
@@ -103,12 +97,11 @@ complete_words() {
 		_litepxctl; printf "%s\n" "${COMPREPLY[@]}"' complete "$COMPLETION" "$@"
 }
 [[ $(complete_words litepxctl ch) == check ]]
-result $? "completion: subcommands"
+tap_result $? "completion: subcommands"
 [[ $(complete_words litepxctl show --j) == --json ]]
-result $? "completion: a subcommand's options"
+tap_result $? "completion: a subcommand's options"
 mkdir -p "$TMP/c" && touch "$TMP/c/routes.yml" "$TMP/c/notes.txt"
 [[ $(cd "$TMP/c" && complete_words litepxctl load "") == routes.yml ]]
-result $? "completion: YAML files for load"
+tap_result $? "completion: YAML files for load"
 
-echo "1..$N"
-exit $((FAILS > 0))
+tap_done

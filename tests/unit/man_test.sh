@@ -12,17 +12,10 @@ CTL=${LITEPXCTL:-$TOP/userspace/litepxctl}
 CONF_MD=$TOP/docs/configuration.md
 TOOL_MAN=$TOP/docs/litepxctl.8
 FORMAT_MAN=$TOP/docs/routes.yml.5
-N=0 FAILS=0
+. ../tap.sh
 
-result() {
-	N=$((N + 1))
-	if [[ $1 == 0 ]]; then
-		echo "ok $N - $2"
-	else
-		echo "not ok $N - $2"
-		FAILS=$((FAILS + 1))
-		[[ -n ${3:-} ]] && echo "# missing or wrong: $3" | head -c 600 && echo
-	fi
+tap_diagnose() {
+	[[ -n ${1:-} ]] && echo "# missing or wrong: $1" | head -c 600 && echo
 }
 
 skip() { N=$((N + 1)); echo "ok $N - $1 # SKIP $2"; }
@@ -51,7 +44,7 @@ while IFS=$'\t' read -r key def; do
 	grep -qF -- "$key" <<<"$FORMAT_TEXT" || missing+="$key "
 done <<<"$rows"
 [[ $(wc -l <<<"$rows") -ge 25 && -z $missing ]]
-result $? "routes.yml(5) names every key of docs/configuration.md" "$missing"
+tap_result $? "routes.yml(5) names every key of docs/configuration.md" "$missing"
 
 missing=""
 while IFS=$'\t' read -r key def; do
@@ -59,14 +52,14 @@ while IFS=$'\t' read -r key def; do
 	grep -qF -- "$def" <<<"$FORMAT_TEXT" || missing+="$key=$def; "
 done <<<"$rows"
 [[ -z $missing ]]
-result $? "routes.yml(5) gives every default of docs/configuration.md" "$missing"
+tap_result $? "routes.yml(5) gives every default of docs/configuration.md" "$missing"
 
 missing=""
 for cmd in $("$CTL" --help | awk '/^Commands:/ { on = 1; next } on && !NF { exit } on { print $1 }'); do
 	grep -qE "^\.BR? $cmd( |$)" <<<"$TOOL_TEXT" || missing+="$cmd "
 done
 [[ -z $missing ]]
-result $? "litepxctl(8) describes every command of --help" "$missing"
+tap_result $? "litepxctl(8) describes every command of --help" "$missing"
 
 missing=""
 for cmd in check load show conns flush; do
@@ -78,14 +71,14 @@ for opt in -h --help -V --version; do
 	grep -qF -- "$opt" <<<"$TOOL_TEXT" || missing+="$opt; "
 done
 [[ -z $missing ]]
-result $? "litepxctl(8) describes every option of every --help" "$missing"
+tap_result $? "litepxctl(8) describes every option of every --help" "$missing"
 
 missing=""
 for f in $(sed -nE 's/.*proc_create[a-z_]*\("([a-z]+)".*/\1/p' $TOP/kmod/proc.c); do
 	grep -qF "/proc/litepx/$f" "$TOOL_MAN" || missing+="$f "
 done
 [[ -n $(sed -nE 's/.*proc_create[a-z_]*\("([a-z]+)".*/\1/p' $TOP/kmod/proc.c) && -z $missing ]]
-result $? "litepxctl(8) describes every /proc/litepx file" "$missing"
+tap_result $? "litepxctl(8) describes every /proc/litepx file" "$missing"
 
 missing=""
 counters=$(sed -nE 's/^\s*X\([A-Z_]+, ([a-z_]+)\).*/\1/p' \
@@ -94,30 +87,29 @@ for c in $counters; do
 	grep -qE "^\.BR? $c( |$)" "$TOOL_MAN" || missing+="$c "
 done
 [[ $(wc -w <<<"$counters") -ge 10 && -z $missing ]]
-result $? "litepxctl(8) names every counter of show's JSON" "$missing"
+tap_result $? "litepxctl(8) names every counter of show's JSON" "$missing"
 
 for page in "$TOOL_MAN" "$FORMAT_MAN"; do
 	if command -v mandoc >/dev/null; then
 		out=$(mandoc -Tlint -W warning "$page" 2>&1)
 		[[ -z $out ]]
-		result $? "mandoc -Tlint: ${page##*/} clean" "$out"
+		tap_result $? "mandoc -Tlint: ${page##*/} clean" "$out"
 	else
 		skip "mandoc -Tlint: ${page##*/} clean" "no mandoc (apt install mandoc)"
 	fi
 	if command -v lexgrog >/dev/null; then
 		out=$(lexgrog "$page" 2>&1)
-		result $? "lexgrog finds ${page##*/}'s NAME line" "$out"
+		tap_result $? "lexgrog finds ${page##*/}'s NAME line" "$out"
 	else
 		skip "lexgrog finds ${page##*/}'s NAME line" "no man-db"
 	fi
 	if command -v man >/dev/null && man --help 2>&1 | grep -q -- --warnings; then
 		out=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
 		[[ -z $out ]]
-		result $? "man -l: ${page##*/} renders without warnings" "$out"
+		tap_result $? "man -l: ${page##*/} renders without warnings" "$out"
 	else
 		skip "man -l: ${page##*/} renders without warnings" "no man-db"
 	fi
 done
 
-echo "1..$N"
-exit $((FAILS > 0))
+tap_done
