@@ -55,6 +55,9 @@ unit-tests:
 unit-check: unit-tests
 	$(SUBMAKE) -C tests/unit run
 
+# Guest scripts run under dash: shellcheck reads each one's shebang (or
+# its "shellcheck shell=" line), so a bashism in them is an error.
+SHELL_SCRIPTS := .ci/run $(wildcard tests/*.sh tests/*/*.sh) tests/kernel/run.sh
 CHECKPATCH_ARGS := --no-tree --strict --terse --show-types \
 	--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES,CONCATENATED_STRING
 
@@ -76,6 +79,7 @@ style:
 		--ignore COMPLEX_MACRO,MACRO_ARG_REUSE -f include/litepx_counters.h
 	$(CHECKPATCH) $(CHECKPATCH_ARGS) \
 		--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f kmod/compat.h
+	shellcheck -S warning $(SHELL_SCRIPTS)
 
 sparse:
 	$(MAKE) $(KBUILD_ARGS) C=2 modules

@@ -31,6 +31,7 @@
 #                         purge them (tests/vm/pkg.sh, about 3 minutes); 0: not
 # The complete output is also written to $CACHE/check.log.
 set -euo pipefail
+# shellcheck disable=SC2034 # vm/lib.sh's log() reads it
 LOG_TAG=check
 . "$(dirname "$0")/vm/lib.sh"
 

@@ -7,6 +7,7 @@
 # Environment: LITEPX_CACHE (default /var/cache/litepx), LITEPX_DEMO_SUITE
 # (default bookworm).
 set -euo pipefail
+# shellcheck disable=SC2034 # vm/lib.sh's log() reads it
 LOG_TAG=demo
 . "$(dirname "$0")/vm/lib.sh"
 

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # tap.sh: TAP counting for the shell tests that run without a guest
 # (tests/build_test.sh, tests/unit/*.sh). Source it, define tap_diagnose
 # to print what a failure should show, call tap_result STATUS NAME [ARG...]

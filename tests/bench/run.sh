@@ -17,6 +17,7 @@
 # BENCH_RESULTS (where the results go); every BENCH_* variable is passed on
 # to the guest (guest.sh lists them).
 set -euo pipefail
+# shellcheck disable=SC2034 # vm/lib.sh's log() reads it
 LOG_TAG=bench
 . "$(dirname "$0")/../vm/lib.sh"
 

@@ -151,7 +151,6 @@ tap_result $? "handshake flood: slab back near its baseline"
 
 # 2. Churn with reloads and a flush.
 churn_count=$((10000 / scale))
-conns_before=$(route_counter conns)
 $flood churn "cli-$s" 192.0.2.1 192.0.2.2 7000 $churn_count 50 400 \
 	>"$tmp/churn" &
 flood_pid=$!

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # TAP helpers for the guest's shell tests: every check prints one
 # "ok N - name" or "not ok N - name" line; tests/check.sh counts them.
 

@@ -9,7 +9,6 @@
 # to judge a few kilobytes by).
 . tests/kernel/lib.sh
 count=${NS_COUNT:-1000}
-ctl=./userspace/litepxctl
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

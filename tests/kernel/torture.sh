@@ -135,19 +135,19 @@ while [ $(($(date +%s) - start)) -lt "$SECS" ]; do
 	case $(rnd 10) in
 	0 | 1 | 2 | 3)
 		cfg=a
-		[ $(rnd 2) -eq 0 ] && cfg=b
+		[ "$(rnd 2)" -eq 0 ] && cfg=b
 		ip netns exec px-$s $ctl load "$tmp/$cfg.yml" >/dev/null 2>&1
 		reloads=$((reloads + 1))
 		;;
 	4 | 5)
 		ip netns exec px-$s $ctl flush >/dev/null 2>&1
-		sleep 0.$(rnd 10)
+		sleep "0.$(rnd 10)"
 		ip netns exec px-$s $ctl load "$tmp/a.yml" >/dev/null 2>&1
 		flushes=$((flushes + 1))
 		;;
 	6 | 7)
 		rmmod litepx 2>/dev/null && unloads=$((unloads + 1))
-		sleep 0.$(rnd 10)
+		sleep "0.$(rnd 10)"
 		insmod ./litepx.ko 2>/dev/null
 		ip netns exec px-$s $ctl load "$tmp/a.yml" >/dev/null 2>&1
 		;;
@@ -157,7 +157,7 @@ while [ $(($(date +%s) - start)) -lt "$SECS" ]; do
 		nsdels=$((nsdels + 1))
 		;;
 	esac
-	sleep 0.$(rnd 10)
+	sleep "0.$(rnd 10)"
 done
 touch "$tmp/stop"
 # shellcheck disable=SC2086
@@ -165,8 +165,10 @@ wait $clients
 echo "# torture: $reloads reloads, $flushes flushes, $unloads rmmod/insmod, $nsdels namespace deletions"
 tcp=0 udp=0 tcp_fail=0 udp_fail=0
 for p in 7000 7002; do
+	# shellcheck disable=SC2046 # two numbers: ok and failed
 	set -- $(cat "$tmp/tcp.$p" 2>/dev/null || echo 0 0)
 	tcp=$((tcp + $1)) tcp_fail=$((tcp_fail + $2))
+	# shellcheck disable=SC2046
 	set -- $(cat "$tmp/udp.$p" 2>/dev/null || echo 0 0)
 	udp=$((udp + $1)) udp_fail=$((udp_fail + $2))
 done

@@ -71,10 +71,10 @@ dmesg_lines() {
 # link watch, up to a second after "ip link set up", so that note can land
 # after the baseline was taken (seen in CI on 6.1).
 LOG_EXPECTED='litepx: (unloaded|netns [0-9]+: configuration flushed)$'
-LOG_EXPECTED+='|hrtimer: interrupt took [0-9]+ ns$|clocksource'
-LOG_EXPECTED+='|tsc: Marking TSC unstable|TSC found unstable|sched_clock: Marking unstable'
-LOG_EXPECTED+='|IPv6: ADDRCONF\(NETDEV_(UP|CHANGE)\): [^ ]+: link becomes ready$'
-LOG_EXPECTED+='|: link becomes ready$'
+LOG_EXPECTED="$LOG_EXPECTED"'|hrtimer: interrupt took [0-9]+ ns$|clocksource'
+LOG_EXPECTED="$LOG_EXPECTED"'|tsc: Marking TSC unstable|TSC found unstable|sched_clock: Marking unstable'
+LOG_EXPECTED="$LOG_EXPECTED"'|IPv6: ADDRCONF\(NETDEV_(UP|CHANGE)\): [^ ]+: link becomes ready$'
+LOG_EXPECTED="$LOG_EXPECTED"'|: link becomes ready$'
 log_quiet() {
 	dmesg | tail -n +"$(($1 + 1))" >"$tmp/dmesg"
 	sed 's/^/# dmesg: /' "$tmp/dmesg"

@@ -101,7 +101,7 @@ security_mirror() {
 # (tests/vm/debug-kernel.sh).
 HOST_DEPS="qemu-system-x86 debootstrap busybox-static linux-source-6.1 cpio
 	xz-utils zstd libyaml-dev libnl-3-dev libnl-genl-3-dev pkg-config gcc
-	make sparse git mandoc python3-yaml python3-jsonschema
+	make sparse git mandoc python3-yaml python3-jsonschema shellcheck
 	gcc-12 bc bison flex libelf-dev libssl-dev"
 
 pkg_installed() {
