@@ -38,7 +38,9 @@
 	X(SESSION_EXPIRIES, session_expiries)				\
 	X(DROPPED_OTHER, dropped_other)					\
 	X(REFUSED_SESSION_IP_LIMIT, refused_session_ip_limit)		\
-	X(SESSIONS_EVICTED, sessions_evicted)
+	X(SESSIONS_EVICTED, sessions_evicted)				\
+	X(ACCEPT_ERRORS, accept_errors)					\
+	X(REFUSED_OTHER, refused_other)
 
 #define LITEPX_CNT_ENUM(NAME, name)	LITEPX_CNT_##NAME,
 

@@ -93,6 +93,38 @@ static void child_reset_callbacks(struct litepx_listener *l, struct sock *sk)
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 
+/* The listener's route, referenced, or NULL while none is committed. */
+static struct litepx_route *listener_route_get(struct litepx_listener *l)
+{
+	struct litepx_route *route;
+
+	rcu_read_lock();
+	route = rcu_dereference(l->route);
+	if (route && !refcount_inc_not_zero(&route->refs))
+		route = NULL;
+	rcu_read_unlock();
+	return route;
+}
+
+/*
+ * Most accept errors (no memory for the new struct socket) leave the
+ * client in the queue for the next try; one that comes after the dequeue
+ * resets it. Either way the route says so.
+ */
+static void accept_failed(struct litepx_listener *l, int err)
+{
+	struct litepx_route *route = listener_route_get(l);
+
+	if (route) {
+		litepx_route_count(route, LITEPX_CNT_ACCEPT_ERRORS, 1);
+		litepx_log_conn(l->ln, LITEPX_LOG_INFO,
+				"route %u: accept failed (%d), retrying\n",
+				route->id, err);
+		litepx_route_put(route);
+	}
+	accept_queue(l, ACCEPT_BACKOFF);
+}
+
 static void accept_work(struct work_struct *work)
 {
 	struct litepx_listener *l = container_of(to_delayed_work(work),
@@ -104,19 +136,15 @@ static void accept_work(struct work_struct *work)
 	int err;
 
 	for (n = 0; n < ACCEPT_BATCH; n++) {
-		err = kernel_accept(l->sock, &client, O_NONBLOCK);
+		err = litepx_kernel_accept(l->sock, &client);
 		if (err == -EAGAIN)
 			return;
 		if (err) {
-			accept_queue(l, ACCEPT_BACKOFF);
+			accept_failed(l, err);
 			return;
 		}
 		child_reset_callbacks(l, client->sk);
-		rcu_read_lock();
-		route = rcu_dereference(l->route);
-		if (route && !refcount_inc_not_zero(&route->refs))
-			route = NULL;
-		rcu_read_unlock();
+		route = listener_route_get(l);
 		if (!route) {
 			litepx_socket_reset(client);
 			continue;
@@ -136,9 +164,9 @@ static int listener_bind(struct litepx_listener *l)
 	struct sock *sk;
 	int err, len;
 
-	err = sock_create_kern(l->ln->net, l->addr.family,
-			       udp ? SOCK_DGRAM : SOCK_STREAM,
-			       udp ? IPPROTO_UDP : IPPROTO_TCP, &l->sock);
+	err = litepx_sock_create(l->ln->net, l->addr.family,
+				 udp ? SOCK_DGRAM : SOCK_STREAM,
+				 udp ? IPPROTO_UDP : IPPROTO_TCP, &l->sock);
 	if (err)
 		return err;
 	sk = l->sock->sk;
@@ -163,7 +191,7 @@ static int listener_bind(struct litepx_listener *l)
 		litepx_udp_listener_hook(l);
 		return 0;
 	}
-	return kernel_listen(l->sock, LISTEN_BACKLOG);
+	return litepx_kernel_listen(l->sock, LISTEN_BACKLOG);
 }
 
 /* encap_rcv and sk_data_ready may still be reading l: free after RCU. */
@@ -276,6 +304,7 @@ static void step_back(struct litepx_listener *l)
 		stop_sharing_port(l);
 		return;
 	}
+	/* Not a fault point: the rollback of a reload that failed already. */
 	err = kernel_listen(l->sock, LISTEN_BACKLOG);
 	if (err)
 		pr_warn("TCP port %u: cannot listen again after a failed reload: %d\n",

@@ -7,6 +7,7 @@
 #include <net/genetlink.h>
 #include <linux/litepx.h>
 
+#include "fault.h"
 #include "netlink.h"
 #include "pernet.h"
 #include "proc.h"
@@ -16,9 +17,10 @@ static int __init litepx_init(void)
 {
 	int err;
 
+	litepx_fault_init();
 	err = litepx_socket_init();
 	if (err)
-		return err;
+		goto err_socket;
 	err = litepx_proc_init();
 	if (err)
 		goto err_proc;
@@ -38,6 +40,8 @@ err_pernet:
 	litepx_proc_uninit();
 err_proc:
 	litepx_socket_uninit();
+err_socket:
+	litepx_fault_uninit();
 	return err;
 }
 
@@ -47,6 +51,7 @@ static void __exit litepx_exit(void)
 	litepx_pernet_uninit();
 	litepx_proc_uninit();
 	litepx_socket_uninit();
+	litepx_fault_uninit();
 	pr_info("unloaded\n");
 }
 

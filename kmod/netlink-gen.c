@@ -51,7 +51,7 @@ const struct nla_policy litepx_route_nl_policy[LITEPX_ROUTE_A_STATS + 1] = {
 	[LITEPX_ROUTE_A_STATS] = NLA_POLICY_NESTED(litepx_stats_nl_policy),
 };
 
-const struct nla_policy litepx_stats_nl_policy[LITEPX_STATS_A_SESSIONS_EVICTED + 1] = {
+const struct nla_policy litepx_stats_nl_policy[LITEPX_STATS_A_REFUSED_OTHER + 1] = {
 	[LITEPX_STATS_A_ACTIVE] = { .type = NLA_U32, },
 	[LITEPX_STATS_A_CONNS] = { .type = NLA_U64, },
 	[LITEPX_STATS_A_BYTES_TO_TARGET] = { .type = NLA_U64, },
@@ -74,6 +74,8 @@ const struct nla_policy litepx_stats_nl_policy[LITEPX_STATS_A_SESSIONS_EVICTED +
 	[LITEPX_STATS_A_SESSIONS_ACTIVE] = { .type = NLA_U32, },
 	[LITEPX_STATS_A_REFUSED_SESSION_IP_LIMIT] = { .type = NLA_U64, },
 	[LITEPX_STATS_A_SESSIONS_EVICTED] = { .type = NLA_U64, },
+	[LITEPX_STATS_A_ACCEPT_ERRORS] = { .type = NLA_U64, },
+	[LITEPX_STATS_A_REFUSED_OTHER] = { .type = NLA_U64, },
 };
 
 /* Global operation policy for litepx */

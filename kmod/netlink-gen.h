@@ -15,7 +15,7 @@
 extern const struct nla_policy litepx_addr_nl_policy[LITEPX_ADDR_A_IN6 + 1];
 extern const struct nla_policy litepx_opt_nl_policy[LITEPX_OPT_A_UDP_SESSION_IP_LIMIT + 1];
 extern const struct nla_policy litepx_route_nl_policy[LITEPX_ROUTE_A_STATS + 1];
-extern const struct nla_policy litepx_stats_nl_policy[LITEPX_STATS_A_SESSIONS_EVICTED + 1];
+extern const struct nla_policy litepx_stats_nl_policy[LITEPX_STATS_A_REFUSED_OTHER + 1];
 
 /* Global operation policy for litepx */
 extern const struct nla_policy litepx_nl_policy[LITEPX_A_ROUTE + 1];

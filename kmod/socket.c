@@ -9,6 +9,7 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include "fault.h"
 #include "socket.h"
 
 bool litepx_addr_equal(const struct litepx_addr *a,
@@ -66,16 +67,51 @@ int litepx_sockaddr_fill(struct sockaddr_storage *ss,
 	}
 }
 
+int litepx_sock_create(struct net *net, int family, int type, int protocol,
+		       struct socket **res)
+{
+	int err = litepx_sockop_fault(-ENOMEM);
+
+	return err ?: sock_create_kern(net, family, type, protocol, res);
+}
+
 int litepx_kernel_bind(struct socket *sock, struct sockaddr_storage *ss,
 		       int len)
 {
-	return kernel_bind(sock, (struct litepx_sockaddr *)ss, len);
+	int err = litepx_sockop_fault(-EADDRINUSE);
+
+	return err ?: kernel_bind(sock, (struct litepx_sockaddr *)ss, len);
+}
+
+int litepx_kernel_listen(struct socket *sock, int backlog)
+{
+	int err = litepx_sockop_fault(-ENOMEM);
+
+	return err ?: kernel_listen(sock, backlog);
+}
+
+int litepx_kernel_accept(struct socket *sock, struct socket **client)
+{
+	int err = litepx_sockop_fault(-ENOMEM);
+
+	return err ?: kernel_accept(sock, client, O_NONBLOCK);
 }
 
 int litepx_kernel_connect(struct socket *sock, struct sockaddr_storage *ss,
 			  int len)
 {
-	return kernel_connect(sock, (struct litepx_sockaddr *)ss, len, O_NONBLOCK);
+	int err = litepx_sockop_fault(-ENETUNREACH);
+
+	return err ?: kernel_connect(sock, (struct litepx_sockaddr *)ss, len,
+				     O_NONBLOCK);
+}
+
+int litepx_kernel_sendmsg(struct socket *sock, struct msghdr *msg,
+			  struct kvec *vec, size_t num, size_t len)
+{
+	int err = litepx_sockop_fault(-ENOBUFS);
+
+	return err ?: kernel_sendmsg(sock, msg, vec, num, len);
 }
 
 void litepx_sock_peer(const struct sock *sk, struct litepx_addr *addr,

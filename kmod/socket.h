@@ -11,6 +11,9 @@
 
 #include "config.h"
 
+struct kvec;
+struct msghdr;
+struct net;
 struct sock;
 struct socket;
 
@@ -28,10 +31,21 @@ void litepx_source_key(struct litepx_addr *key, const struct litepx_addr *addr,
 		       u8 ipv6_prefix);
 int litepx_sockaddr_fill(struct sockaddr_storage *ss,
 			 const struct litepx_addr *addr, u16 port);
+/*
+ * The socket operations litepx starts, each a fault point on kernels with
+ * CONFIG_FAULT_INJECTION (fault.h) and otherwise the plain call. Accept
+ * and connect do not block.
+ */
+int litepx_sock_create(struct net *net, int family, int type, int protocol,
+		       struct socket **res);
 int litepx_kernel_bind(struct socket *sock, struct sockaddr_storage *ss,
 		       int len);
+int litepx_kernel_listen(struct socket *sock, int backlog);
+int litepx_kernel_accept(struct socket *sock, struct socket **client);
 int litepx_kernel_connect(struct socket *sock, struct sockaddr_storage *ss,
 			  int len);
+int litepx_kernel_sendmsg(struct socket *sock, struct msghdr *msg,
+			  struct kvec *vec, size_t num, size_t len);
 /* Both ends of an established socket, as the client sees them. */
 void litepx_sock_peer(const struct sock *sk, struct litepx_addr *addr,
 		      u16 *port);

@@ -253,8 +253,9 @@ struct accept_limits {
 };
 
 /*
- * Admits c into the namespace's table unless a limit says no. spare is
- * a preallocated source entry, consumed when the source is new.
+ * Admits c into the namespace's table unless a limit says no, counting
+ * the refusal. spare is a preallocated source entry, consumed when the
+ * source is new.
  */
 static int conn_admit(struct litepx_conn *c, const struct accept_limits *lim,
 		      struct litepx_source **spare)
@@ -268,6 +269,7 @@ static int conn_admit(struct litepx_conn *c, const struct accept_limits *lim,
 	spin_lock(&ln->tcp.lock);
 	src = source_find(ln, &key);
 	if (ln->tcp.exiting) {
+		litepx_route_count(c->route, LITEPX_CNT_REFUSED_OTHER, 1);
 		err = -ESHUTDOWN;
 	} else if (lim->conn_limit && ln->tcp.nconns >= lim->conn_limit) {
 		litepx_route_count(c->route, LITEPX_CNT_REFUSED_CONN_LIMIT, 1);
@@ -354,8 +356,8 @@ static int conn_dial(struct litepx_conn *c)
 	struct sockaddr_storage ss;
 	int err, len;
 
-	err = sock_create_kern(c->ln->net, dest->family, SOCK_STREAM,
-			       IPPROTO_TCP, &c->target);
+	err = litepx_sock_create(c->ln->net, dest->family, SOCK_STREAM,
+				 IPPROTO_TCP, &c->target);
 	if (err) {
 		c->target = NULL;
 		return err;
@@ -404,7 +406,7 @@ static int conn_send_proxy_header(struct litepx_conn *c)
 	if (len <= 0)
 		return len;
 	iov.iov_len = len;
-	return kernel_sendmsg(c->target, &msg, &iov, 1, len) == len ? 0 :
+	return litepx_kernel_sendmsg(c->target, &msg, &iov, 1, len) == len ? 0 :
 	       -EIO;
 }
 
@@ -847,8 +849,10 @@ void litepx_conn_accept(struct litepx_net *ln, struct litepx_route *route,
 
 	c = conn_alloc(ln, route, client);
 	spare = kzalloc(sizeof(*spare), GFP_KERNEL);
-	if (!c || !spare || !conn_setup(c, &lim))
+	if (!c || !spare || !conn_setup(c, &lim)) {
+		litepx_route_count(route, LITEPX_CNT_REFUSED_OTHER, 1);
 		goto refuse;
+	}
 	/*
 	 * Once admitted, GC and namespace exit see c and may close it before
 	 * we queue it: the first queueing's reference and the active count

@@ -398,8 +398,8 @@ static int session_open_socket(struct litepx_session *s, struct socket **sockp)
 	int len;
 
 	for (i = 0; i < route->ndests; i++) {
-		err = sock_create_kern(s->ln->net, route->dests[i].family,
-				       SOCK_DGRAM, IPPROTO_UDP, &sock);
+		err = litepx_sock_create(s->ln->net, route->dests[i].family,
+					 SOCK_DGRAM, IPPROTO_UDP, &sock);
 		if (err)
 			continue;
 		len = litepx_sockaddr_fill(&ss, &route->dests[i],

@@ -14,8 +14,16 @@
 # 2. Relaying: TCP connections and UDP datagrams through a route while
 #    every 17th litepx allocation fails (accept, connect, relay start,
 #    session creation run in softirq and workqueues, where fail-nth does
-#    not reach): clients are refused or dropped, never hung; afterwards,
-#    without faults, everything is relayed again.
+#    not reach): clients are refused or dropped, never hung, and every
+#    refused TCP client shows in a counter; afterwards, without faults,
+#    everything is relayed again.
+# 3. Socket operations: litepx's own fault point (fail_litepx_sockop,
+#    kmod/fault.h) fails the k-th socket operation after it is armed, for
+#    k = 1, 2, ... along a TCP client's way (accept, the target's socket,
+#    connect, the PROXY header) and a UDP client's (the session's socket,
+#    connect), until k is past them: each failure shows in a counter, and
+#    the next client is served. fail-nth counts this point too, so part 1
+#    fails the listeners' socket operations in turn as well.
 # The lane's kmemleak scan afterwards says whether anything leaked.
 #
 # Environment: LITEPX_FAULTS_MAX (highest n tried, default 300).
@@ -34,6 +42,7 @@ cleanup() {
 	# shellcheck disable=SC2086
 	[ -z "$servers" ] || kill $servers 2>/dev/null
 	echo 0 >"$DBG/failslab/probability" 2>/dev/null
+	echo 0 >"$DBG/fail_litepx_sockop/probability" 2>/dev/null
 	sh tests/kernel/topo.sh down $s
 	rm -rf "$tmp"
 }
@@ -82,6 +91,14 @@ echo 1 >$fp/require-start
 echo 1 >$fp/require-end
 echo 32 >$fp/stacktrace-depth
 echo 0 >$fp/verbose
+# litepx's socket operations: every one is litepx's; silent, off.
+so=$DBG/fail_litepx_sockop
+if [ ! -d $so ]; then
+	tap_result 1 "litepx has its socket fault point ($so)"
+	exit 1
+fi
+echo 0 >$so/verbose
+echo 0 >$so/probability
 
 sh tests/kernel/topo.sh up $s
 inpx() { ip netns exec px-$s "$@"; }
@@ -114,6 +131,11 @@ routes:
     dest_host: "2001:db8:2::2"
     dest_port: 7001
     protocol: udp
+  - port: 7300
+    dest_host: 198.51.100.2
+    dest_port: 7002
+    protocol: tcp
+    proxy_protocol: v2
 EOF
 
 # A target: TCP and UDP echo on 7001 and 7002.
@@ -131,9 +153,23 @@ echo_tcp() {
 	[ "$(echo hello | ip netns exec cli-$s timeout 8 socat -t5 - TCP:192.0.2.2:$1 2>/dev/null)" = hello ]
 }
 
+# The target echoes the PROXY v2 header too: the line must come back.
+echo_tcp_proxy() {
+	echo hello | ip netns exec cli-$s timeout 8 socat -t5 - TCP:192.0.2.2:$1 2>/dev/null |
+		grep -q hello
+}
+
 echo_udp() {
 	[ "$(echo hello | ip netns exec cli-$s timeout 8 socat -T3 - UDP:192.0.2.2:$1 2>/dev/null)" = hello ]
 }
+
+# stats_sum NAME...: the namespace's total of those counters.
+stats_sum() {
+	inpx awk -v names=" $* " 'index(names, " " $1 " ") { n += $2 } END { print n + 0 }' \
+		/proc/litepx/stats
+}
+
+TCP_REFUSALS="accept_errors refused_other refused_conn_limit refused_ip_limit connect_failures resets"
 
 routes_sum() { inpx md5sum </proc/litepx/routes | cut -c1-32; }
 
@@ -200,6 +236,7 @@ check "UDP relayed through B" echo_udp 7101
 
 # Part 2: relaying under random faults (every 17th litepx allocation, in
 # any context).
+tcp_counted=$(stats_sum $TCP_REFUSALS)
 echo 17 >$fs/interval
 echo 100 >$fs/probability
 tcp_ok=0 tcp_fail=0 udp_ok=0 udp_fail=0
@@ -214,11 +251,52 @@ echo 1 >$fs/interval
 echo "# relaying under faults: TCP $tcp_ok ok, $tcp_fail refused; UDP $udp_ok ok, $udp_fail dropped"
 tap_result 0 "40 clients under random litepx allocation faults ended (none hung)"
 inpx cat /proc/litepx/stats | sed 's/^/#   /'
+tcp_counted=$(($(stats_sum $TCP_REFUSALS) - tcp_counted))
+echo "# TCP: $tcp_fail clients not served, $tcp_counted refusals counted"
+tap_result "$([ "$tcp_counted" -ge "$tcp_fail" ] && echo 0 || echo 1)" \
+	"every TCP client refused under allocation faults is counted"
 sleep 2
 check "TCP relayed again without faults" echo_tcp 7101
 check "UDP relayed again without faults" echo_udp 7100
+# Part 3. sockop_sweep NAME CLIENT PORT: with the fault point armed to
+# fail the k-th socket operation, one client; k grows until the client's
+# way has fewer operations (the fault is left unspent).
+sockop_sweep() {
+	name=$1 client=$2 port=$3
+	k=1 fired=0 bad=0
+	while [ $k -le 20 ]; do
+		before=$(stats_sum $TCP_REFUSALS dropped_other)
+		echo 1 >$so/times
+		echo $k >$so/space
+		echo 100 >$so/probability
+		if $client "$port"; then served=yes; else served=no; fi
+		left=$(cat $so/times)
+		echo 0 >$so/probability
+		[ "$left" = 1 ] && break
+		fired=$((fired + 1))
+		injected=$((injected + 1))
+		after=$(stats_sum $TCP_REFUSALS dropped_other)
+		echo "# $name, socket operation $k failed: served $served, counters +$((after - before))"
+		if [ "$after" -le "$before" ]; then
+			echo "# $name, socket operation $k: no counter says so"
+			bad=$((bad + 1))
+		fi
+		# A UDP session whose socket failed waits for the GC (250 ms).
+		if ! busywait 5000 $client "$port"; then
+			echo "# $name, socket operation $k: the next client was not served"
+			bad=$((bad + 1))
+		fi
+		k=$((k + 1))
+	done
+	tap_result "$([ $bad -eq 0 ] && [ $fired -ge 2 ] && [ $k -le 20 ] && echo 0 || echo 1)" \
+		"$name: each of its $fired socket operations failed in turn is counted, the next client served"
+}
+
+sockop_sweep "TCP client" echo_tcp 7100
+sockop_sweep "TCP client with a PROXY v2 header" echo_tcp_proxy 7300
+sockop_sweep "UDP client" echo_udp 7101
 check "reload after the faults" inpx $ctl load "$tmp/a.yml"
 check "TCP relayed after the reload" echo_tcp 7000
 check "flush after the faults" flush
-echo "# faults: $injected config-path faults injected"
+echo "# faults: $injected faults injected in turn"
 exit "$tap_failed"
