@@ -18,4 +18,10 @@ void lpx_config_print_options(FILE *out, const struct lpx_config *cfg);
 void lpx_config_print_route(FILE *out, const struct lpx_config *cfg,
 			    const struct lpx_route *r);
 
+/*
+ * cfg as a routes.yml that `check` and `load` take back and that loads
+ * to the same routes and options (`show --config`), in print_yaml.c.
+ */
+void lpx_config_print_yaml(FILE *out, const struct lpx_config *cfg);
+
 #endif /* LITEPX_PRINT_H */
