@@ -108,7 +108,7 @@ static void yaml_resolved(FILE *out, const struct lpx_route *r)
 	    inet_pton(AF_INET, r->dest_host, &any) == 1 ||
 	    inet_pton(AF_INET6, r->dest_host, &any) == 1)
 		return;
-	fprintf(out, "    # loaded as");
+	fprintf(out, "    # resolved to");
 	for (i = 0; i < r->ndests; i++)
 		fprintf(out, "%s %s", i ? "," : "",
 			lpx_addr_str(&r->dests[i], text, sizeof(text)));
