@@ -16,6 +16,24 @@
 #include "print.h"
 #include "units.h"
 
+/* Writes the character at s, escaped as needed; returns its length. */
+static size_t yaml_char(FILE *out, const unsigned char *s)
+{
+	size_t len = lpx_utf8_len(s);
+
+	if (*s == '"' || *s == '\\')
+		fprintf(out, "\\%c", *s);
+	else if (*s < 0x20 || *s == 0x7f)
+		fprintf(out, "\\x%02x", *s);
+	else if (*s < 0x80)
+		fputc(*s, out);
+	else if (len)
+		fwrite(s, 1, len, out);
+	else
+		fputs("\\uFFFD", out);
+	return len ? len : 1;
+}
+
 /*
  * A double-quoted YAML scalar: always quoted, so that no host name or
  * description can read as a number, null or a mapping. Bytes that are
@@ -25,24 +43,10 @@
 static void yaml_string(FILE *out, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t len;
 
 	fputc('"', out);
-	while (*s) {
-		if (*s == '"' || *s == '\\') {
-			fprintf(out, "\\%c", *s++);
-		} else if (*s < 0x20 || *s == 0x7f) {
-			fprintf(out, "\\x%02x", *s++);
-		} else if (*s < 0x80) {
-			fputc(*s++, out);
-		} else if ((len = lpx_utf8_len(s))) {
-			fwrite(s, 1, len, out);
-			s += len;
-		} else {
-			fputs("\\uFFFD", out);
-			s++;
-		}
-	}
+	while (*s)
+		s += yaml_char(out, s);
 	fputc('"', out);
 }
 
