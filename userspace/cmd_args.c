@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,52 +29,50 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Each option but -h: its letter, synopsis, help line, and who takes it. */
+/* Each option but -h: its letter, synopsis and help line. */
 static const struct {
 	int letter;
+	bool arg;		/* takes a value */
 	const char *synopsis;
 	const char *help;
-	size_t offset;		/* of its bool in struct lpx_cmd_spec */
-	bool arg;		/* takes a value */
 } options[] = {
-	{ 'j', " [-j|--json]",
-	  "  -j, --json         print JSON instead of text\n",
-	  offsetof(struct lpx_cmd_spec, json), false },
-	{ 'a', " [-a|--all]",
-	  "  -a, --all          show the counters that are zero too\n",
-	  offsetof(struct lpx_cmd_spec, all), false },
-	{ 'b', " [-b|--bytes]",
-	  "  -b, --bytes        exact byte counts instead of KiB, MiB, ...\n",
-	  offsetof(struct lpx_cmd_spec, bytes), false },
-	{ 'c', " [-c|--config]",
+	{ 'j', false, " [-j|--json]",
+	  "  -j, --json         print JSON instead of text\n" },
+	{ 'a', false, " [-a|--all]",
+	  "  -a, --all          show the counters that are zero too\n" },
+	{ 'b', false, " [-b|--bytes]",
+	  "  -b, --bytes        exact byte counts instead of KiB, MiB, ...\n" },
+	{ 'c', false, " [-c|--config]",
 	  "  -c, --config       print the configuration as a routes.yml that\n"
-	  "                     check and load take back, and nothing else\n",
-	  offsetof(struct lpx_cmd_spec, config), false },
-	{ 'r', " [-r|--route ID]...",
-	  "  -r, --route ID     only the connections of route ID; repeatable\n",
-	  offsetof(struct lpx_cmd_spec, route), true },
-	{ 's', " [-s|--sort KEY]",
+	  "                     check and load take back, and nothing else\n" },
+	{ 'r', true, " [-r|--route ID]...",
+	  "  -r, --route ID     only the connections of route ID; repeatable\n" },
+	{ 's', true, " [-s|--sort KEY]",
 	  "  -s, --sort KEY     sort by route, client, target (ascending),\n"
-	  "                     age, idle or bytes (largest first)\n",
-	  offsetof(struct lpx_cmd_spec, sort), true },
+	  "                     age, idle or bytes (largest first)\n" },
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
-static bool takes(const struct lpx_cmd_spec *spec, size_t i)
+/* Does the subcommand of spec take the option of letter? */
+static bool takes(const struct lpx_cmd_spec *spec, int letter)
 {
-	return *(const bool *)((const char *)spec + options[i].offset);
-}
-
-/* The option of letter, or NOPTIONS when spec does not take it. */
-static size_t option_of(const struct lpx_cmd_spec *spec, int letter)
-{
-	size_t i;
-
-	for (i = 0; i < NOPTIONS; i++)
-		if (options[i].letter == letter)
-			return takes(spec, i) ? i : NOPTIONS;
-	return NOPTIONS;
+	switch (letter) {
+	case 'j':
+		return spec->json;
+	case 'a':
+		return spec->all;
+	case 'b':
+		return spec->bytes;
+	case 'c':
+		return spec->config;
+	case 'r':
+		return spec->route;
+	case 's':
+		return spec->sort;
+	default:
+		return false;
+	}
 }
 
 static void print_synopsis(FILE *out, const struct lpx_cmd_spec *spec)
@@ -84,7 +81,7 @@ static void print_synopsis(FILE *out, const struct lpx_cmd_spec *spec)
 
 	fprintf(out, "Usage: %s %s [-h|--help]", lpx_prog, spec->name);
 	for (i = 0; i < NOPTIONS; i++)
-		if (takes(spec, i))
+		if (takes(spec, options[i].letter))
 			fputs(options[i].synopsis, out);
 	fprintf(out, "%s\n", spec->file ? " FILE" : "");
 }
@@ -99,7 +96,7 @@ static void print_help(FILE *out, const struct lpx_cmd_spec *spec)
 		fprintf(out, "FILE is a routes.yml (routes.yml(5)); - reads standard input.\n");
 	fprintf(out, "\nOptions:\n");
 	for (i = 0; i < NOPTIONS; i++)
-		if (takes(spec, i))
+		if (takes(spec, options[i].letter))
 			fputs(options[i].help, out);
 	fprintf(out, "  -h, --help         print this help and exit\n"
 		"\nExit status: 0 ok, 1 runtime failure, 2 bad usage or invalid config.\n");
@@ -119,7 +116,7 @@ static void short_options(const struct lpx_cmd_spec *spec, char *buf)
 
 	buf = stpcpy(buf, "+:h");
 	for (i = 0; i < NOPTIONS; i++) {
-		if (!takes(spec, i))
+		if (!takes(spec, options[i].letter))
 			continue;
 		*buf++ = (char)options[i].letter;
 		if (options[i].arg)
@@ -172,7 +169,7 @@ static int take_option(int opt, char **argv, const struct lpx_cmd_spec *spec,
 			spec->name);
 		return usage_error(spec);
 	}
-	if (opt == '?' || option_of(spec, opt) == NOPTIONS) {
+	if (!takes(spec, opt)) {
 		fprintf(stderr, "%s %s: unknown option '%s'\n", lpx_prog,
 			spec->name, argv[optind - 1]);
 		return usage_error(spec);
