@@ -133,13 +133,11 @@ static int cmp_key(const struct lpx_conn *a, const struct lpx_conn *b,
 	}
 }
 
-static enum lpx_conn_sort sort_key;
-
 /* Ties go by route, then client: the order never depends on qsort's. */
-static int cmp_conn(const void *pa, const void *pb)
+static int cmp_conn(const void *pa, const void *pb, void *key)
 {
 	const struct lpx_conn *a = pa, *b = pb;
-	int diff = cmp_key(a, b, sort_key);
+	int diff = cmp_key(a, b, *(enum lpx_conn_sort *)key);
 
 	if (!diff)
 		diff = cmp_key(a, b, LPX_SORT_ROUTE);
@@ -152,8 +150,7 @@ void lpx_conn_list_sort(struct lpx_conn_list *list, enum lpx_conn_sort key)
 {
 	if (key == LPX_SORT_NONE || !list->n)
 		return;
-	sort_key = key;
-	qsort(list->conns, list->n, sizeof(*list->conns), cmp_conn);
+	qsort_r(list->conns, list->n, sizeof(*list->conns), cmp_conn, &key);
 }
 
 /* ---- the table ---- */
