@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * litepxctl show [-j|--json]: the configuration the module holds, printed
- * the way `check` prints a file so the two can be compared, followed by
- * each route's counters.
+ * litepxctl show [-j|--json] [-a|--all] [-b|--bytes] [-c|--config]: the
+ * configuration the module holds, printed the way `check` prints a file
+ * so the two can be compared, with each route's counters in its block;
+ * or, with --config, as a routes.yml that loads to the same state.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "commands.h"
 #include "config.h"
 #include "errors.h"
 #include "netlink.h"
+#include "show.h"
 
 /* A dump that raced with a reload is retried; the third try stands. */
 #define SHOW_DUMP_TRIES 3
@@ -35,60 +35,47 @@ static int dump_config(struct lpx_nl *nl, struct lpx_config *cfg,
 	return 0;
 }
 
-static void print_counters(const struct lpx_route_stats *stats, size_t n)
-{
-	size_t i, j;
-
-	printf("\ncounters:\n");
-	for (i = 0; i < n; i++) {
-		printf("  route %" PRIu32 ": active %" PRIu32
-		       " sessions_active %" PRIu32, stats[i].id,
-		       stats[i].active, stats[i].sessions_active);
-		for (j = 0; j < LPX_NCOUNTERS; j++)
-			printf(" %s %" PRIu64, lpx_counter_names[j],
-			       stats[i].counters[j]);
-		printf("\n");
-	}
-}
-
-static void print_counters_json(const struct lpx_route_stats *stats, size_t n)
-{
-	size_t i, j;
-
-	printf(",\"counters\":[");
-	for (i = 0; i < n; i++) {
-		printf("%s{\"route\":%" PRIu32 ",\"active\":%" PRIu32
-		       ",\"sessions_active\":%" PRIu32,
-		       i ? "," : "", stats[i].id, stats[i].active,
-		       stats[i].sessions_active);
-		for (j = 0; j < LPX_NCOUNTERS; j++)
-			printf(",\"%s\":%" PRIu64, lpx_counter_names[j],
-			       stats[i].counters[j]);
-		printf("}");
-	}
-	printf("]}\n");
-}
-
 static void print_show(const struct lpx_config *cfg,
-		       const struct lpx_route_stats *stats, bool json)
+		       const struct lpx_route_stats *stats,
+		       const struct lpx_cmd_args *args)
 {
-	if (json) {
-		printf("{\"config\":");
-		fflush(stdout);
-		lpx_config_print_json(stdout, cfg);
-		print_counters_json(stats, cfg->nroutes);
+	unsigned int flags = 0;
+
+	if (args->config) {
+		lpx_config_print_yaml(stdout, cfg);
 		return;
 	}
-	lpx_config_print(stdout, cfg);
-	print_counters(stats, cfg->nroutes);
+	if (args->json) {
+		lpx_show_print_json(stdout, cfg, stats);
+		return;
+	}
+	if (args->all)
+		flags |= LPX_SHOW_ALL;
+	if (args->bytes)
+		flags |= LPX_SHOW_BYTES;
+	lpx_show_print(stdout, cfg, stats, flags);
 }
 
 static const struct lpx_cmd_spec spec = {
 	.name = "show",
 	.summary = "Print the configuration the module holds for this network namespace,\n"
-		   "as check prints a file, and each route's counters.",
+		   "as check prints a file, with each route's counters (those at zero\n"
+		   "left out). --config prints it as a routes.yml instead.",
 	.json = true,
+	.all = true,
+	.bytes = true,
+	.config = true,
 };
+
+/* --config is a file, not a view of one: it takes no other option. */
+static bool options_conflict(const struct lpx_cmd_args *args)
+{
+	if (!args->config || !(args->json || args->all || args->bytes))
+		return false;
+	fprintf(stderr, "%s show: --config takes no other option\n",
+		lpx_prog);
+	return true;
+}
 
 int cmd_show(int argc, char **argv)
 {
@@ -101,6 +88,8 @@ int cmd_show(int argc, char **argv)
 	status = lpx_cmd_parse(argc, argv, &spec, &args);
 	if (status != LPX_CMD_RUN)
 		return status;
+	if (options_conflict(&args))
+		return LPX_EXIT_USAGE;
 	nl = lpx_open_or_report(&status);
 	if (!nl)
 		return status;
@@ -108,7 +97,7 @@ int cmd_show(int argc, char **argv)
 	if (dump_config(nl, &cfg, &stats))
 		status = lpx_report_nl_error(LITEPX_CMD_ROUTE_GET, nl, NULL);
 	else
-		print_show(&cfg, stats, args.json);
+		print_show(&cfg, stats, &args);
 	free(stats);
 	lpx_config_free(&cfg);
 	lpx_nl_close(nl);

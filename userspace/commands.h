@@ -8,6 +8,8 @@
 #define LITEPX_COMMANDS_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 
@@ -23,16 +25,30 @@
 
 extern const char *lpx_prog;
 
+/* How many -r/--route a command line may give. */
+#define LPX_CMD_MAX_ROUTES	16
+
 /* What a subcommand takes besides -h/--help, and its one-line summary. */
 struct lpx_cmd_spec {
 	const char *name;
 	const char *summary;
 	bool json;		/* -j/--json */
+	bool all;		/* -a/--all */
+	bool bytes;		/* -b/--bytes */
+	bool config;		/* -c/--config */
+	bool route;		/* -r/--route ID, repeatable */
+	bool sort;		/* -s/--sort KEY */
 	bool file;		/* exactly one FILE operand; - is stdin */
 };
 
 struct lpx_cmd_args {
 	bool json;
+	bool all;
+	bool bytes;
+	bool config;
+	int sort;		/* enum lpx_conn_sort */
+	uint32_t routes[LPX_CMD_MAX_ROUTES];
+	size_t nroutes;
 	const char *path;
 };
 

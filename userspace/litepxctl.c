@@ -24,8 +24,8 @@ static const struct {
 } commands[] = {
 	{ "check", cmd_check, "check [-j] FILE|-  validate FILE, print it normalised" },
 	{ "load", cmd_load, "load FILE|-        validate FILE and apply it atomically" },
-	{ "show", cmd_show, "show [-j]          the loaded configuration and counters" },
-	{ "conns", cmd_conns, "conns [-j]         relayed connections (root only)" },
+	{ "show", cmd_show, "show [-jabc]       the loaded configuration and counters" },
+	{ "conns", cmd_conns, "conns [-jbrs]      relayed connections (root only)" },
 	{ "flush", cmd_flush, "flush              remove every route" },
 };
 

@@ -54,3 +54,33 @@ const char *lpx_addr_str(const struct lpx_addr *addr, char *buf, size_t len)
 		snprintf(buf, len, "?");
 	return buf;
 }
+
+size_t lpx_utf8_len(const unsigned char *s)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (*s >= 0xc2 && *s <= 0xdf)
+		len = 2;
+	else if (*s >= 0xe0 && *s <= 0xef)
+		len = 3;
+	else if (*s >= 0xf0 && *s <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	/* No overlong forms, surrogates or code points past U+10FFFF. */
+	if (*s == 0xe0)
+		lo = 0xa0;
+	else if (*s == 0xed)
+		hi = 0x9f;
+	else if (*s == 0xf0)
+		lo = 0x90;
+	else if (*s == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}

@@ -97,8 +97,8 @@ static void print_listeners(FILE *out, const struct lpx_route *r)
 		families == 1 ? "y" : "ies");
 }
 
-static void print_route(FILE *out, const struct lpx_config *cfg,
-			const struct lpx_route *r)
+void lpx_config_print_route(FILE *out, const struct lpx_config *cfg,
+			    const struct lpx_route *r)
 {
 	const struct lpx_options *o = &cfg->opts;
 	char addr[INET6_ADDRSTRLEN], t1[32], t2[32], t3[32];
@@ -192,10 +192,8 @@ static void print_options(FILE *out, const struct lpx_options *o)
 	print_sockbuf(out, "send_buffer_size", o->sndbuf);
 }
 
-void lpx_config_print(FILE *out, const struct lpx_config *cfg)
+void lpx_config_print_options(FILE *out, const struct lpx_config *cfg)
 {
-	size_t i;
-
 	fprintf(out, "# ");
 	if (cfg->path) {
 		put_text(out, cfg->path);
@@ -205,42 +203,18 @@ void lpx_config_print(FILE *out, const struct lpx_config *cfg)
 		cfg->nroutes, cfg->nroutes == 1 ? "" : "s",
 		total_listeners(cfg));
 	print_options(out, &cfg->opts);
+}
+
+void lpx_config_print(FILE *out, const struct lpx_config *cfg)
+{
+	size_t i;
+
+	lpx_config_print_options(out, cfg);
 	for (i = 0; i < cfg->nroutes; i++)
-		print_route(out, cfg, &cfg->routes[i]);
+		lpx_config_print_route(out, cfg, &cfg->routes[i]);
 }
 
 /* ---- JSON ---- */
-
-/* Length of the valid UTF-8 sequence at s, or 0 when it is not one. */
-static size_t utf8_len(const unsigned char *s)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len, i;
-
-	if (*s >= 0xc2 && *s <= 0xdf)
-		len = 2;
-	else if (*s >= 0xe0 && *s <= 0xef)
-		len = 3;
-	else if (*s >= 0xf0 && *s <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	/* No overlong forms, surrogates or code points past U+10FFFF. */
-	if (*s == 0xe0)
-		lo = 0xa0;
-	else if (*s == 0xed)
-		hi = 0x9f;
-	else if (*s == 0xf0)
-		lo = 0x90;
-	else if (*s == 0xf4)
-		hi = 0x8f;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return len;
-}
 
 /* A JSON string; bytes that are not UTF-8 (a file name may hold any)
  * become U+FFFD so that the output stays valid. */
@@ -263,7 +237,7 @@ static void json_string(FILE *out, const char *str)
 			fprintf(out, "\\u%04x", *s++);
 		} else if (*s < 0x80) {
 			fputc(*s++, out);
-		} else if ((len = utf8_len(s))) {
+		} else if ((len = lpx_utf8_len(s))) {
 			fwrite(s, 1, len, out);
 			s += len;
 		} else {

@@ -10,4 +10,18 @@
 void lpx_config_print(FILE *out, const struct lpx_config *cfg);
 void lpx_config_print_json(FILE *out, const struct lpx_config *cfg);
 
+/*
+ * The two halves of lpx_config_print(), for `show` to add counters to
+ * each route: the summary line and the options, then one route's block.
+ */
+void lpx_config_print_options(FILE *out, const struct lpx_config *cfg);
+void lpx_config_print_route(FILE *out, const struct lpx_config *cfg,
+			    const struct lpx_route *r);
+
+/*
+ * cfg as a routes.yml that `check` and `load` take back and that loads
+ * to the same routes and options (`show --config`), in print_yaml.c.
+ */
+void lpx_config_print_yaml(FILE *out, const struct lpx_config *cfg);
+
 #endif /* LITEPX_PRINT_H */

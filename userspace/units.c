@@ -127,3 +127,58 @@ const char *lpx_format_size(char *buf, size_t len, uint64_t bytes)
 
 	return format_with_units(buf, len, bytes, binary, ARRAY_LEN(binary));
 }
+
+const char *lpx_format_bytes_short(char *buf, size_t len, uint64_t bytes)
+{
+	static const char *const units[] = {
+		"KiB", "MiB", "GiB", "TiB", "PiB", "EiB",
+	};
+	uint64_t unit = 1024, whole, tenths;
+	size_t i = 0;
+
+	if (bytes < unit) {
+		snprintf(buf, len, "%llu B", (unsigned long long)bytes);
+		return buf;
+	}
+	/* The unit that leaves 1..1023.9; rounding may carry into the next. */
+	while (i + 1 < ARRAY_LEN(units) && bytes / unit >= 1024) {
+		unit <<= 10;
+		i++;
+	}
+	whole = bytes / unit;
+	tenths = ((bytes % unit) / (unit / 1024) * 10 + 512) / 1024;
+	if (tenths == 10) {
+		whole++;
+		tenths = 0;
+	}
+	if (whole == 1024 && i + 1 < ARRAY_LEN(units)) {
+		whole = 1;
+		i++;
+	}
+	snprintf(buf, len, "%llu.%llu %s", (unsigned long long)whole,
+		 (unsigned long long)tenths, units[i]);
+	return buf;
+}
+
+const char *lpx_format_age_short(char *buf, size_t len, uint64_t ms)
+{
+	uint64_t s = ms / 1000;
+
+	if (ms < 1000)
+		snprintf(buf, len, "%llums", (unsigned long long)ms);
+	else if (s < 60)
+		snprintf(buf, len, "%llu.%llus", (unsigned long long)s,
+			 (unsigned long long)(ms % 1000 / 100));
+	else if (s < 3600)
+		snprintf(buf, len, "%llum%02llus", (unsigned long long)(s / 60),
+			 (unsigned long long)(s % 60));
+	else if (s < 86400)
+		snprintf(buf, len, "%lluh%02llum",
+			 (unsigned long long)(s / 3600),
+			 (unsigned long long)(s % 3600 / 60));
+	else
+		snprintf(buf, len, "%llud%02lluh",
+			 (unsigned long long)(s / 86400),
+			 (unsigned long long)(s % 86400 / 3600));
+	return buf;
+}

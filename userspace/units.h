@@ -29,4 +29,12 @@ int lpx_parse_uint(const char *text, uint64_t *value);
 const char *lpx_format_duration(char *buf, size_t len, uint64_t ms);
 const char *lpx_format_size(char *buf, size_t len, uint64_t bytes);
 
+/*
+ * Rounded, for counters that a person glances at, not for routes.yml:
+ * "512 B", "1.2 KiB", "45.3 MiB" (powers of 1024, one decimal), and
+ * "850ms", "12.3s", "5m03s", "2h05m", "3d04h".
+ */
+const char *lpx_format_bytes_short(char *buf, size_t len, uint64_t bytes);
+const char *lpx_format_age_short(char *buf, size_t len, uint64_t ms);
+
 #endif /* LITEPX_UNITS_H */

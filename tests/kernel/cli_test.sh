@@ -76,6 +76,23 @@ check "conns -j is valid JSON" sh -c "$ctl conns -j | python3 -m json.tool"
 check "load - reads standard input" sh -c \
 	"$ctl load - <$tmp/small.yml && grep -q 2525 /proc/litepx/routes"
 
+# show's text and show --config against the module: the example again,
+# no traffic, so every counter is 0 before and after a reload.
+check "load config/routes.yml again" $ctl load config/routes.yml
+check "show: counters inside each route's block, zeros left out" sh -c \
+	"[ \$($ctl show | grep -c '^  counters: all zero\$') -eq 5 ]"
+check "show --all: every counter of every route" sh -c \
+	"[ \$($ctl show --all | grep -c '^    sessions_evicted: 0\$') -eq 5 ]"
+check "conns --route, --sort: the header alone without traffic" sh -c \
+	"[ \"\$($ctl conns -r 1 -r 2 --sort age | cut -d' ' -f1)\" = route ]"
+check "show --config prints a file check accepts" sh -c \
+	"$ctl show --config >$tmp/shown.yml && $ctl check $tmp/shown.yml >/dev/null"
+check "show --config loads to the same routes and options" sh -c \
+	"$ctl show --json >$tmp/before.json && $ctl load $tmp/shown.yml && \
+	 $ctl show --json >$tmp/after.json && cmp $tmp/before.json $tmp/after.json"
+check "show --config after that load prints the same file" sh -c \
+	"$ctl show --config | cmp - $tmp/shown.yml"
+
 check "flush" $ctl flush
 check "flush emptied the routes" grep -q "routes 0" /proc/litepx/config
 $ctl load /nonexistent.yml >"$tmp/out" 2>&1

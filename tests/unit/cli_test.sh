@@ -74,6 +74,22 @@ run check "$ROUTES" extra
 
 run show -j
 [[ $RC != 2 ]]; tap_result $? "show -j is accepted"
+for args in "show -a" "show --all -b" "show --bytes" "show -c" "show --config" \
+	"conns -b" "conns -r 2" "conns --route 2 -r 3 --sort age" \
+	"conns -s client -j" "conns --sort=bytes"; do
+	run $args
+	[[ $RC != 2 ]]; tap_result $? "$args is accepted"
+done
+for args in "show -c -j" "show --config --all" "conns -r 0" "conns -r x" \
+	"conns -r" "conns -s" "conns --sort size" "check -a $ROUTES" \
+	"load --bytes $ROUTES" "flush -r 1" "show -r 1" "conns -a"; do
+	run $args
+	[[ $RC == 2 && ! -s $TMP/out && -s $TMP/err ]]
+	tap_result $? "$args: exit 2, said on stderr"
+done
+run conns --sort size
+grep -q "route, client, target, age, idle or bytes" "$TMP/err"
+tap_result $? "conns --sort with an unknown key names the keys"
 run conns --json
 [[ $RC != 2 ]]; tap_result $? "conns --json is accepted"
 
@@ -100,6 +116,10 @@ complete_words() {
 tap_result $? "completion: subcommands"
 [[ $(complete_words litepxctl show --j) == --json ]]
 tap_result $? "completion: a subcommand's options"
+[[ $(complete_words litepxctl conns --sort a) == age ]]
+tap_result $? "completion: conns --sort keys"
+[[ $(complete_words litepxctl show --c) == --config ]]
+tap_result $? "completion: show --config"
 mkdir -p "$TMP/c" && touch "$TMP/c/routes.yml" "$TMP/c/notes.txt"
 [[ $(cd "$TMP/c" && complete_words litepxctl load "") == routes.yml ]]
 tap_result $? "completion: YAML files for load"

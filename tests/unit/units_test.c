@@ -243,4 +243,56 @@ TEST(uint_plain)
 	EXPECT_EQ(-EINVAL, lpx_parse_uint("abc", &v));
 }
 
+struct formatted {
+	uint64_t value;
+	const char *text;
+};
+
+TEST(bytes_short)
+{
+	static const struct formatted cases[] = {
+		{ 0, "0 B" },
+		{ 1023, "1023 B" },
+		{ 1024, "1.0 KiB" },
+		{ 1536, "1.5 KiB" },
+		{ 1288490, "1.2 MiB" },
+		{ 47500000, "45.3 MiB" },
+		/* Rounding carries into the next unit. */
+		{ 1048575, "1.0 MiB" },
+		{ (1ULL << 30) - 1, "1.0 GiB" },
+		{ 5ULL << 40, "5.0 TiB" },
+		{ UINT64_MAX, "16.0 EiB" },
+	};
+	char buf[32];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		EXPECT_STREQ(cases[i].text,
+			     lpx_format_bytes_short(buf, sizeof(buf),
+						    cases[i].value));
+}
+
+TEST(age_short)
+{
+	static const struct formatted cases[] = {
+		{ 0, "0ms" },
+		{ 999, "999ms" },
+		{ 1000, "1.0s" },
+		{ 12345, "12.3s" },
+		{ 59999, "59.9s" },
+		{ 60000, "1m00s" },
+		{ 3599999, "59m59s" },
+		{ 3723000, "1h02m" },
+		{ 86400000, "1d00h" },
+		{ 4294967295ULL, "49d17h" },
+	};
+	char buf[32];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		EXPECT_STREQ(cases[i].text,
+			     lpx_format_age_short(buf, sizeof(buf),
+						  cases[i].value));
+}
+
 TEST_HARNESS_MAIN
