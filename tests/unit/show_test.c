@@ -371,7 +371,7 @@ static const char show_json_counters[] =
 	",\"packets_to_client\":0,\"refused_session_limit\":0"
 	",\"dropped_pps\":0,\"dropped_bps\":0,\"session_expiries\":0"
 	",\"dropped_other\":0,\"refused_session_ip_limit\":0"
-	",\"sessions_evicted\":0},{\"route\":2,\"active\":0"
+	",\"sessions_evicted\":0,\"accept_errors\":0,\"refused_other\":0},{\"route\":2,\"active\":0"
 	",\"sessions_active\":0,\"conns\":0,\"bytes_to_target\":0"
 	",\"bytes_to_client\":0,\"refused_conn_limit\":0"
 	",\"refused_ip_limit\":0,\"connect_failures\":0"
@@ -380,7 +380,7 @@ static const char show_json_counters[] =
 	",\"packets_to_client\":0,\"refused_session_limit\":0"
 	",\"dropped_pps\":0,\"dropped_bps\":0,\"session_expiries\":0"
 	",\"dropped_other\":0,\"refused_session_ip_limit\":0"
-	",\"sessions_evicted\":0},{\"route\":3,\"active\":0"
+	",\"sessions_evicted\":0,\"accept_errors\":0,\"refused_other\":0},{\"route\":3,\"active\":0"
 	",\"sessions_active\":1,\"conns\":0,\"bytes_to_target\":512"
 	",\"bytes_to_client\":1536,\"refused_conn_limit\":0"
 	",\"refused_ip_limit\":0,\"connect_failures\":0"
@@ -389,7 +389,7 @@ static const char show_json_counters[] =
 	",\"packets_to_client\":6,\"refused_session_limit\":0"
 	",\"dropped_pps\":0,\"dropped_bps\":0,\"session_expiries\":6"
 	",\"dropped_other\":0,\"refused_session_ip_limit\":0"
-	",\"sessions_evicted\":0},{\"route\":4,\"active\":0"
+	",\"sessions_evicted\":0,\"accept_errors\":0,\"refused_other\":0},{\"route\":4,\"active\":0"
 	",\"sessions_active\":0,\"conns\":1,\"bytes_to_target\":5497558138880"
 	",\"bytes_to_client\":0,\"refused_conn_limit\":0"
 	",\"refused_ip_limit\":0,\"connect_failures\":0"
@@ -398,7 +398,7 @@ static const char show_json_counters[] =
 	",\"packets_to_client\":0,\"refused_session_limit\":0"
 	",\"dropped_pps\":0,\"dropped_bps\":0,\"session_expiries\":0"
 	",\"dropped_other\":0,\"refused_session_ip_limit\":0"
-	",\"sessions_evicted\":1}]}\n";
+	",\"sessions_evicted\":1,\"accept_errors\":0,\"refused_other\":0}]}\n";
 
 static const char conns_json_golden[] =
 	"[{\"route\":1,\"protocol\":\"tcp\",\"client\":\"203.0.113.7:51515\""
