@@ -19,13 +19,15 @@
 #                         LITEPX_SUITES; "" for none)
 #   LITEPX_GUEST_TIMEOUT  seconds per guest run (default 1200; a run takes
 #                         about 10 minutes under TCG)
-#   LITEPX_DEBUG_LANE     1: also the debug kernel lane (default 0 until the
-#                         whole merged suite has passed on it; see README)
+#   LITEPX_DEBUG_LANE     1 (default): also the debug kernel lane
 #                         (tests/vm/debug-kernel.sh: linux-source-6.12 with
 #                         KASAN, UBSAN, kmemleak, lockdep, ... booting the
 #                         bookworm userland: the guest suite, the netlink
 #                         fuzzer, fault injection, torture); 0 skips it
-#   LITEPX_DEBUG_TIMEOUT  seconds for the debug lane's guest (default 3600)
+#                         for a quick local run
+#   LITEPX_DEBUG_TIMEOUT  seconds for the debug lane's guest (default 2400:
+#                         a run takes about 25 minutes; the limit keeps a
+#                         hung lane inside CI's 90)
 #   LITEPX_PKG_TESTS      1 (default): on each guest suite, also build the
 #                         Debian packages there and install, boot, use and
 #                         purge them (tests/vm/pkg.sh, about 3 minutes); 0: not
@@ -39,8 +41,8 @@ SUITES=${LITEPX_SUITES:-$KNOWN_SUITES}
 GUEST_SUITES=${LITEPX_GUEST_SUITES-$SUITES}
 GUEST_TIMEOUT=${LITEPX_GUEST_TIMEOUT:-1200}
 GUEST_COMMAND="sh /opt/litepx/tests/kernel/run.sh"
-DEBUG_LANE=${LITEPX_DEBUG_LANE:-0}
-DEBUG_TIMEOUT=${LITEPX_DEBUG_TIMEOUT:-3600}
+DEBUG_LANE=${LITEPX_DEBUG_LANE:-1}
+DEBUG_TIMEOUT=${LITEPX_DEBUG_TIMEOUT:-2400}
 DEBUG_SUITE=bookworm
 PKG_TESTS=${LITEPX_PKG_TESTS:-1}
 

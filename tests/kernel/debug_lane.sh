@@ -19,11 +19,9 @@ KMEMLEAK=/sys/kernel/debug/kmemleak
 # The harness's per-test timeouts, stretched (tests/kernel/timeout_scale.c):
 # KASAN, lockdep and kmemleak under TCG run several times slower.
 export LITEPX_TIMEOUT_SCALE=${LITEPX_TIMEOUT_SCALE:-8}
-# The fuzzer does about 50-100 messages a second here: its standalone
-# 100,000 (nl_fuzz.sh) would take the lane past CI's budget, so the lane
-# sends 30,000 unless told otherwise.
-export LITEPX_FUZZ_COUNT=${LITEPX_FUZZ_COUNT:-30000}
-# The TCP floods a tenth as large, and 100 namespaces for the cost figures.
+export LITEPX_FUZZ_COUNT=${LITEPX_FUZZ_COUNT:-100000}
+# The floods and the largest tables a tenth as large, and 100 namespaces
+# for the cost figures.
 export LITEPX_FLOOD_SCALE=${LITEPX_FLOOD_SCALE:-10}
 export NS_COUNT=${NS_COUNT:-100}
 lane_failed=0
