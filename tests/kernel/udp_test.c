@@ -1594,9 +1594,11 @@ struct burst {
 	unsigned int n;
 	int cpu;
 	int err;
+	int px;
+	/* Route 1's packets_to_target before the burst, and when it ended. */
+	long long sent_before, sent_at_end;
 };
 
-/* The pid of the kernel thread called name, or -1. */
 #define RT_RUNTIME "/proc/sys/kernel/sched_rt_runtime_us"
 
 /* The first line of path, without its newline. */
@@ -1615,6 +1617,7 @@ static int read_line(const char *path, char *buf, size_t size)
 	return 0;
 }
 
+/* The pid of the kernel thread called name, or -1. */
 static pid_t kthread_pid(const char *name)
 {
 	char path[64], comm[64];
@@ -1659,14 +1662,23 @@ static void *burst_send(void *arg)
 			b->err = client_send(&b->c[i], BURST_SIZE);
 			b->c[i].waiting = false;
 		}
+	/*
+	 * Still on the CPU: nothing parked has been sent on yet, unless a
+	 * setup work ran during the burst after all.
+	 */
+	b->sent_at_end = route_counter(b->px, 1, "packets_to_target");
 	return NULL;
 }
 
-static int burst(struct _test_data_udp *self,
-		 const struct _fixture_variant_udp *variant)
+/*
+ * Returns -1 on error, else how many datagrams were sent on before the
+ * burst ended (0 when every session stayed pending, as it should).
+ */
+static long long burst(struct _test_data_udp *self,
+		       const struct _fixture_variant_udp *variant)
 {
 	struct sched_param rt = { .sched_priority = 20 }, normal = {};
-	struct burst b = { .n = BURST_CLIENTS, .cpu = 0 };
+	struct burst b = { .n = BURST_CLIENTS, .cpu = 0, .px = self->px };
 	pid_t softirqd = kthread_pid("ksoftirqd/0");
 	char rt_runtime[32] = "";
 	unsigned int i;
@@ -1688,6 +1700,7 @@ static int burst(struct _test_data_udp *self,
 	 * worker runs and sets the sessions up. The burst lasts longer than
 	 * that on the debug kernel: no throttling until it is over.
 	 */
+	b.sent_before = route_counter(self->px, 1, "packets_to_target");
 	if (read_line(RT_RUNTIME, rt_runtime, sizeof(rt_runtime)) ||
 	    write_file(RT_RUNTIME, "-1"))
 		b.err = -1;
@@ -1697,9 +1710,9 @@ static int burst(struct _test_data_udp *self,
 		b.err = -1;
 	if (rt_runtime[0] && write_file(RT_RUNTIME, rt_runtime))
 		b.err = -1;
-	if (sched_setscheduler(softirqd, SCHED_OTHER, &normal))
+	if (sched_setscheduler(softirqd, SCHED_OTHER, &normal) || b.err)
 		return -1;
-	return b.err;
+	return b.sent_at_end - b.sent_before;
 }
 
 /*
@@ -1733,11 +1746,20 @@ TEST_F_TIMEOUT(udp, parked_datagrams_are_bounded_per_namespace, 120)
 {
 	const unsigned int total = BURST_CLIENTS * BURST_DATAGRAMS;
 	const size_t size = 100;
-	long long sent, dropped, bytes;
+	long long sent, dropped, bytes, early;
 	struct client *c;
 
 	ASSERT_EQ(0, load_config(self->nl, &self->cfg));
-	ASSERT_EQ(0, burst(self, variant));
+	early = burst(self, variant);
+	ASSERT_LE(0, early);
+	/*
+	 * The debug kernel has let CPU 0's worker run during the burst
+	 * (sessions set up, datagrams sent straight on): then nothing was
+	 * parked and there is no bound to see.
+	 */
+	if (early)
+		SKIP(return, "%lld datagrams were sent on during the burst: this kernel ran the setup works meanwhile",
+		     early);
 	EXPECT_EQ(total, wait_handled(self->px, total, 20000));
 	sent = route_counter(self->px, 1, "packets_to_target");
 	dropped = route_counter(self->px, 1, "dropped_other");
@@ -1750,7 +1772,11 @@ TEST_F_TIMEOUT(udp, parked_datagrams_are_bounded_per_namespace, 120)
 	EXPECT_EQ(BURST_CLIENTS, route_counter(self->px, 1, "sessions"));
 
 	/* The budget came back: the next new clients park again. */
-	ASSERT_EQ(0, burst(self, variant));
+	early = burst(self, variant);
+	ASSERT_LE(0, early);
+	if (early)
+		SKIP(return, "second burst: %lld datagrams sent on during it",
+		     early);
 	EXPECT_EQ(2 * total, wait_handled(self->px, 2 * total, 20000));
 	TH_LOG("second burst: %lld sent on, %lld dropped",
 	       route_counter(self->px, 1, "packets_to_target") - sent,
