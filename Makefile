@@ -5,7 +5,7 @@
 # make demo         boot a guest, load the module and config/routes.yml
 # make bench        litepx against direct, nftables, HAProxy, nginx, socat
 #                   in one guest (BENCH_QUICK=1: a short round)
-# make install      litepxctl, its man pages, bash completion, the systemd unit
+# make install      litepxctl, its man pages, bash completion, the systemd units
 # make dkms-install register this tree with DKMS and build for this kernel
 
 # dkms.conf's PACKAGE_VERSION is the one place the version is written.
@@ -103,6 +103,10 @@ install: tool
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/litepxctl
 	install -D -m 0644 config/litepx.service \
 		$(DESTDIR)/etc/systemd/system/litepx.service
+	install -D -m 0644 config/litepx-metrics.service \
+		$(DESTDIR)/etc/systemd/system/litepx-metrics.service
+	install -D -m 0644 config/litepx-metrics.timer \
+		$(DESTDIR)/etc/systemd/system/litepx-metrics.timer
 	install -d -m 0755 $(DESTDIR)/etc/litepx
 	test -e $(DESTDIR)/etc/litepx/routes.yml || \
 		install -m 0644 config/routes.yml $(DESTDIR)/etc/litepx/routes.yml

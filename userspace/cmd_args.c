@@ -26,6 +26,7 @@ static const struct option long_options[] = {
 	{ "config", no_argument, NULL, 'c' },
 	{ "route", required_argument, NULL, 'r' },
 	{ "sort", required_argument, NULL, 's' },
+	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -50,6 +51,9 @@ static const struct {
 	{ 's', true, " [-s|--sort KEY]",
 	  "  -s, --sort KEY     sort by route, client, target (ascending),\n"
 	  "                     age, idle or bytes (largest first)\n" },
+	{ 'o', true, " [-o|--output FILE]",
+	  "  -o, --output FILE  write to FILE atomically (a new file renamed\n"
+	  "                     over it) instead of standard output\n" },
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
@@ -70,6 +74,8 @@ static bool takes(const struct lpx_cmd_spec *spec, int letter)
 		return spec->route;
 	case 's':
 		return spec->sort;
+	case 'o':
+		return spec->output;
 	default:
 		return false;
 	}
@@ -191,6 +197,9 @@ static int take_option(int opt, char **argv, const struct lpx_cmd_spec *spec,
 		return add_route(spec, args, optarg);
 	case 's':
 		return set_sort(spec, args, optarg);
+	case 'o':
+		args->output = optarg;
+		break;
 	}
 	return LPX_CMD_RUN;
 }

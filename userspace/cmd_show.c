@@ -17,8 +17,8 @@
 /* A dump that raced with a reload is retried; the third try stands. */
 #define SHOW_DUMP_TRIES 3
 
-static int dump_config(struct lpx_nl *nl, struct lpx_config *cfg,
-		       struct lpx_route_stats **stats)
+int lpx_cmd_dump_config(struct lpx_nl *nl, struct lpx_config *cfg,
+			struct lpx_route_stats **stats)
 {
 	bool interrupted = true;
 	int tries, err = 0;
@@ -94,7 +94,7 @@ int cmd_show(int argc, char **argv)
 	if (!nl)
 		return status;
 	status = LPX_EXIT_OK;
-	if (dump_config(nl, &cfg, &stats))
+	if (lpx_cmd_dump_config(nl, &cfg, &stats))
 		status = lpx_report_nl_error(LITEPX_CMD_ROUTE_GET, nl, NULL);
 	else
 		print_show(&cfg, stats, &args);

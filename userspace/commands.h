@@ -38,6 +38,7 @@ struct lpx_cmd_spec {
 	bool config;		/* -c/--config */
 	bool route;		/* -r/--route ID, repeatable */
 	bool sort;		/* -s/--sort KEY */
+	bool output;		/* -o/--output FILE */
 	bool file;		/* exactly one FILE operand; - is stdin */
 };
 
@@ -50,6 +51,7 @@ struct lpx_cmd_args {
 	uint32_t routes[LPX_CMD_MAX_ROUTES];
 	size_t nroutes;
 	const char *path;
+	const char *output;	/* NULL: standard output */
 };
 
 /*
@@ -69,5 +71,17 @@ int cmd_load(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_flush(int argc, char **argv);
 int cmd_conns(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
+
+struct lpx_nl;
+struct lpx_route_stats;
+
+/*
+ * The route dump into cfg and *stats (cfg->nroutes entries), tried again
+ * when a reload raced with it; the third try stands. 0 or the dump's
+ * error; the caller frees both either way, as after any dump.
+ */
+int lpx_cmd_dump_config(struct lpx_nl *nl, struct lpx_config *cfg,
+			struct lpx_route_stats **stats);
 
 #endif /* LITEPX_COMMANDS_H */

@@ -26,6 +26,7 @@ static const struct {
 	{ "load", cmd_load, "load FILE|-        validate FILE and apply it atomically" },
 	{ "show", cmd_show, "show [-jabc]       the loaded configuration and counters" },
 	{ "conns", cmd_conns, "conns [-jbrs]      relayed connections (root only)" },
+	{ "metrics", cmd_metrics, "metrics [-o FILE]  the counters for Prometheus" },
 	{ "flush", cmd_flush, "flush              remove every route" },
 };
 

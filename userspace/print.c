@@ -33,7 +33,7 @@ static unsigned int route_families(const struct lpx_route *r)
 	return r->has_listen ? 1 : 2;
 }
 
-static uint64_t route_listeners(const struct lpx_route *r)
+uint64_t lpx_route_listeners(const struct lpx_route *r)
 {
 	return (uint64_t)route_ports(r) * route_protocols(r) *
 	       route_families(r);
@@ -45,7 +45,7 @@ static uint64_t total_listeners(const struct lpx_config *cfg)
 	size_t i;
 
 	for (i = 0; i < cfg->nroutes; i++)
-		total += route_listeners(&cfg->routes[i]);
+		total += lpx_route_listeners(&cfg->routes[i]);
 	return total;
 }
 
@@ -91,7 +91,7 @@ static void print_listeners(FILE *out, const struct lpx_route *r)
 	unsigned int families = route_families(r);
 
 	fprintf(out, "  listeners: %" PRIu64 " (%u port%s x %u protocol%s",
-		route_listeners(r), ports, plural(ports), protos,
+		lpx_route_listeners(r), ports, plural(ports), protos,
 		plural(protos));
 	fprintf(out, " x %u address famil%s)\n", families,
 		families == 1 ? "y" : "ies");
@@ -279,7 +279,7 @@ static void json_route(FILE *out, const struct lpx_config *cfg,
 		    lpx_addr_str(&r->listen, addr, sizeof(addr)) : "*");
 	json_range(out, "port_range", r->port_from, route_ports(r));
 	fprintf(out, ",\"listeners\":%" PRIu64 ",\"dest_host\":",
-		route_listeners(r));
+		lpx_route_listeners(r));
 	json_string(out, r->dest_host ? r->dest_host : "");
 	json_range(out, "dest_port_range", r->dest_port, route_ports(r));
 	fprintf(out, ",\"addresses\":[");

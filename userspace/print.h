@@ -24,4 +24,10 @@ void lpx_config_print_route(FILE *out, const struct lpx_config *cfg,
  */
 void lpx_config_print_yaml(FILE *out, const struct lpx_config *cfg);
 
+/*
+ * The listening sockets r opens: ports x protocols x address families
+ * (both IPv4 and IPv6 without listen).
+ */
+uint64_t lpx_route_listeners(const struct lpx_route *r);
+
 #endif /* LITEPX_PRINT_H */

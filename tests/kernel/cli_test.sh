@@ -93,8 +93,27 @@ check "show --config loads to the same routes and options" sh -c \
 check "show --config after that load prints the same file" sh -c \
 	"$ctl show --config | cmp - $tmp/shown.yml"
 
+# metrics against the module: the example's five routes, no traffic, so
+# every series of a route is 0 but litepx_listeners.
+ncounters=$(grep -c '^	X(' include/litepx_counters.h)
+check "metrics: litepx_routes, one series per route and family" sh -c \
+	"$ctl metrics >$tmp/m && grep -qx 'litepx_routes 5' $tmp/m && \
+	 [ \$(grep -c '^litepx_conns_total{route=' $tmp/m) -eq 5 ] && \
+	 [ \$(grep -c '^litepx_active_sessions{route=' $tmp/m) -eq 5 ] && \
+	 [ \$(grep -c '^litepx_[a-z_]*{route=\"[0-9]*\",.* 0\$' $tmp/m) -eq $(((2 + ncounters) * 5)) ]"
+check "metrics: a HELP and a TYPE line for each of the $((4 + ncounters)) families" sh -c \
+	"[ \$(grep -c '^# HELP litepx_' $tmp/m) -eq $((4 + ncounters)) ] && \
+	 [ \$(grep -c '^# TYPE litepx_[a-z_]*_total counter\$' $tmp/m) -eq $ncounters ]"
+check "metrics -o writes what metrics prints, 0644, no temporary left" sh -c \
+	"umask 022 && $ctl metrics -o $tmp/litepx.prom && cmp $tmp/m $tmp/litepx.prom && \
+	 [ \$(stat -c %a $tmp/litepx.prom) = 644 ] && ! ls $tmp/litepx.prom.* 2>/dev/null"
+check "metrics needs no privilege" sh -c \
+	"setpriv --reuid=65534 --regid=65534 --clear-groups $ctl metrics | cmp - $tmp/m"
+
 check "flush" $ctl flush
 check "flush emptied the routes" grep -q "routes 0" /proc/litepx/config
+check "metrics after a flush: litepx_routes 0, no route's series" sh -c \
+	"$ctl metrics >$tmp/m && grep -qx 'litepx_routes 0' $tmp/m && ! grep -q '{' $tmp/m"
 $ctl load /nonexistent.yml >"$tmp/out" 2>&1
 tap_result "$([ $? -eq 2 ] && echo 0 || echo 1)" "missing file: exit status 2"
 exit "$tap_failed"

@@ -34,7 +34,7 @@ helps ""; tap_result $? "--help: usage on stdout, exit 0"
 run -h
 helps ""; tap_result $? "-h: usage on stdout, exit 0"
 
-for cmd in check load show conns flush; do
+for cmd in check load show conns metrics flush; do
 	run "$cmd" --help
 	helps "$cmd"; tap_result $? "$cmd --help: its usage on stdout, exit 0"
 	run "$cmd" -h
@@ -76,13 +76,15 @@ run show -j
 [[ $RC != 2 ]]; tap_result $? "show -j is accepted"
 for args in "show -a" "show --all -b" "show --bytes" "show -c" "show --config" \
 	"conns -b" "conns -r 2" "conns --route 2 -r 3 --sort age" \
-	"conns -s client -j" "conns --sort=bytes"; do
+	"conns -s client -j" "conns --sort=bytes" "metrics" \
+	"metrics -o $TMP/m.prom" "metrics --output=$TMP/m.prom"; do
 	run $args
 	[[ $RC != 2 ]]; tap_result $? "$args is accepted"
 done
 for args in "show -c -j" "show --config --all" "conns -r 0" "conns -r x" \
 	"conns -r" "conns -s" "conns --sort size" "check -a $ROUTES" \
-	"load --bytes $ROUTES" "flush -r 1" "show -r 1" "conns -a"; do
+	"load --bytes $ROUTES" "flush -r 1" "show -r 1" "conns -a" \
+	"metrics -o" "metrics -j" "metrics $TMP/m.prom" "show -o $TMP/m.prom"; do
 	run $args
 	[[ $RC == 2 && ! -s $TMP/out && -s $TMP/err ]]
 	tap_result $? "$args: exit 2, said on stderr"
@@ -92,6 +94,15 @@ grep -q "route, client, target, age, idle or bytes" "$TMP/err"
 tap_result $? "conns --sort with an unknown key names the keys"
 run conns --json
 [[ $RC != 2 ]]; tap_result $? "conns --json is accepted"
+"$CTL" metrics --help | grep -q -- '-o, --output FILE'
+tap_result $? "metrics --help documents -o/--output"
+# Without a module the dump fails: FILE must then not be created.
+if [[ ! -e /sys/module/litepx ]]; then
+	run metrics -o "$TMP/none.prom"
+	[[ $RC == 1 && ! -e $TMP/none.prom ]] &&
+		! compgen -G "$TMP/none.prom.*" >/dev/null
+	tap_result $? "metrics -o without a module: exit 1, no file left"
+fi
 
 run --version
 [[ $RC == 0 ]] && grep -qE '^litepxctl [0-9]+\.[0-9]+' "$TMP/out"
@@ -120,6 +131,9 @@ tap_result $? "completion: a subcommand's options"
 tap_result $? "completion: conns --sort keys"
 [[ $(complete_words litepxctl show --c) == --config ]]
 tap_result $? "completion: show --config"
+[[ $(complete_words litepxctl me) == metrics ]] &&
+	[[ $(complete_words litepxctl metrics --o) == --output ]]
+tap_result $? "completion: metrics --output"
 mkdir -p "$TMP/c" && touch "$TMP/c/routes.yml" "$TMP/c/notes.txt"
 [[ $(cd "$TMP/c" && complete_words litepxctl load "") == routes.yml ]]
 tap_result $? "completion: YAML files for load"

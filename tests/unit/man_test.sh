@@ -62,7 +62,7 @@ done
 tap_result $? "litepxctl(8) describes every command of --help" "$missing"
 
 missing=""
-for cmd in check load show conns flush; do
+for cmd in check load show conns metrics flush; do
 	for opt in $("$CTL" "$cmd" --help | grep -oE '(^|[ [])--?[a-z]+' | tr -d ' [' | sort -u); do
 		grep -qF -- "$opt" <<<"$TOOL_TEXT" || missing+="$cmd $opt; "
 	done

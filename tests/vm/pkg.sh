@@ -73,6 +73,7 @@ build() {
 LEFTOVERS=("/usr/src/litepx-*" /var/lib/dkms/litepx /etc/litepx
 	"/lib/modules/*/updates/dkms/litepx.ko*" /usr/sbin/litepxctl
 	/lib/systemd/system/litepx.service /usr/lib/systemd/system/litepx.service
+	"/lib/systemd/system/litepx-metrics.*" "/usr/lib/systemd/system/litepx-metrics.*"
 	/usr/share/man/man8/litepxctl.8.gz)
 
 # The LEFTOVERS present in root.
