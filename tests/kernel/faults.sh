@@ -103,9 +103,12 @@ echo 0 >$so/probability
 sh tests/kernel/topo.sh up $s
 inpx() { ip netns exec px-$s "$@"; }
 
+# Every listener multiplies the sweeps' steps (its socket's allocations and
+# operations): the wildcards are IPv4's only, IPv6 has a route of its own.
 cat >"$tmp/a.yml" <<EOF
 routes:
   - port: 7000
+    listen: 0.0.0.0
     dest_host: 198.51.100.2
     dest_port: 7001
     protocol: [tcp, udp]
@@ -117,6 +120,7 @@ performance:
   cpu_affinity: [0, 1]
 routes:
   - port_range: {from: 7100, to: 7101}
+    listen: 0.0.0.0
     dest_host: 198.51.100.2
     dest_port_range: {from: 7001}
     protocol: [tcp, udp]
@@ -131,6 +135,11 @@ routes:
     dest_host: "2001:db8:2::2"
     dest_port: 7001
     protocol: udp
+EOF
+# B and a PROXY v2 route, for part 3 (outside the sweeps: every listener
+# adds its socket operations and allocations to each of them).
+cp "$tmp/b.yml" "$tmp/c.yml"
+cat >>"$tmp/c.yml" <<EOF
   - port: 7300
     dest_host: 198.51.100.2
     dest_port: 7002
@@ -292,6 +301,7 @@ sockop_sweep() {
 		"$name: each of its $fired socket operations failed in turn is counted, the next client served"
 }
 
+check "load B and a PROXY v2 route" inpx $ctl load "$tmp/c.yml"
 sockop_sweep "TCP client" echo_tcp 7100
 sockop_sweep "TCP client with a PROXY v2 header" echo_tcp_proxy 7300
 sockop_sweep "UDP client" echo_udp 7101

@@ -395,12 +395,12 @@ static void gen_config(struct rng *r, struct msg *m, struct model *model)
 		 * Most routes keep their slot's shape, so that most accepted
 		 * loads keep their listeners: opening and closing sockets is
 		 * what a load costs on the debug kernel (51 messages a second
-		 * when every load moved its ports). One in five moves.
+		 * when every load moved its ports). One in ten moves.
 		 * Address-specific listeners get ports of their own: one on a
 		 * port another config has a wildcard listener on could not
 		 * be opened before that one closes (EADDRINUSE).
 		 */
-		int moved = chance(r, 20);
+		int moved = chance(r, 10);
 		int specific = moved && chance(r, 30);
 		uint8_t proto = moved ? 1 + below(r, 3) : 1 + i % 3;
 		uint16_t from = (specific ? 30000 : 20000) + 10 * i +
