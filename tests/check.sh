@@ -25,8 +25,8 @@
 #                         bookworm userland: the guest suite, the netlink
 #                         fuzzer, fault injection, torture); 0 skips it
 #                         for a quick local run
-#   LITEPX_DEBUG_TIMEOUT  seconds for the debug lane's guest (default 2400:
-#                         a run takes about 25 minutes; the limit keeps a
+#   LITEPX_DEBUG_TIMEOUT  seconds for the debug lane's guest (default 3000:
+#                         a run takes about 45 minutes; the limit keeps a
 #                         hung lane inside CI's 90)
 #   LITEPX_PKG_TESTS      1 (default): on each guest suite, also build the
 #                         Debian packages there and install, boot, use and
@@ -42,7 +42,7 @@ GUEST_SUITES=${LITEPX_GUEST_SUITES-$SUITES}
 GUEST_TIMEOUT=${LITEPX_GUEST_TIMEOUT:-1200}
 GUEST_COMMAND="sh /opt/litepx/tests/kernel/run.sh"
 DEBUG_LANE=${LITEPX_DEBUG_LANE:-1}
-DEBUG_TIMEOUT=${LITEPX_DEBUG_TIMEOUT:-2400}
+DEBUG_TIMEOUT=${LITEPX_DEBUG_TIMEOUT:-3000}
 DEBUG_SUITE=bookworm
 PKG_TESTS=${LITEPX_PKG_TESTS:-1}
 

@@ -69,7 +69,7 @@ sub "guest suite" sh tests/kernel/run.sh
 leak_check "the guest suite"
 
 # Each bounded: a hang is a failure, not the end of the lane.
-for t in nl_fuzz.sh:1800 faults.sh:900 torture.sh:600; do
+for t in nl_fuzz.sh:1800 faults.sh:1200 torture.sh:600; do
 	limit=${t#*:} t=${t%:*}
 	[ -f "tests/kernel/$t" ] || continue
 	sub "$t" timeout -k 10 "$limit" sh "tests/kernel/$t"
